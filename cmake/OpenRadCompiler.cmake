@@ -1,0 +1,20 @@
+# Compiler settings shared by every OpenRad target.
+find_program(OPENRAD_CCACHE ccache)
+if(OPENRAD_CCACHE)
+  set(CMAKE_C_COMPILER_LAUNCHER ${OPENRAD_CCACHE})
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${OPENRAD_CCACHE})
+endif()
+
+# Project code is warning-free under -Wall -Wextra; third-party headers are included as SYSTEM.
+add_library(openrad_warnings INTERFACE)
+target_compile_options(openrad_warnings INTERFACE -Wall -Wextra)
+# Qt's keyword macros (slots, signals, emit) break LibTorch headers.
+target_compile_definitions(openrad_warnings INTERFACE QT_NO_KEYWORDS)
+
+# Helper: declare an OpenRad library from a layer folder.
+function(openrad_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_LIBS;PRIVATE_LIBS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/include)
+  target_link_libraries(${name} PUBLIC ${ARG_PUBLIC_LIBS} PRIVATE openrad_warnings ${ARG_PRIVATE_LIBS})
+endfunction()

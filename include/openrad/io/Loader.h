@@ -1,0 +1,26 @@
+#pragma once
+
+#include "openrad/core/Study.h"
+#include "openrad/io/IoError.h"
+
+#include <functional>
+#include <string>
+
+namespace openrad::io {
+
+/// Progress and cancel hooks for long loads (called from the loading thread).
+struct LoadOptions {
+  /// fraction 0..1 and a short text ("Reading 120/300 files").
+  std::function<void(double fraction, const std::string& what)> progress;
+  /// Polled often; returning true stops the load with io::Cancelled.
+  std::function<bool()> cancelled;
+  /// Threads for decoding (0 = hardware concurrency).
+  int threads = 0;
+};
+
+/// Loads a file or a folder: DICOM files (recursive scan), a DICOMDIR, NIfTI (.nii/.nii.gz), or a
+/// PNG/JPEG/TIFF radiograph. Unreadable files become LoadResult::issues; the rest still loads.
+/// Throws IoError only when the path itself does not exist or cannot be opened; Cancelled on cancel.
+core::LoadResult loadPath(const std::string& path, const LoadOptions& options = {});
+
+}  // namespace openrad::io
