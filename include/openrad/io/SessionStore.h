@@ -3,6 +3,8 @@
 #include "openrad/core/Document.h"
 #include "openrad/io/IoError.h"
 
+#include <map>
+#include <memory>
 #include <string>
 
 namespace openrad::io {
@@ -21,11 +23,17 @@ public:
   /// Session folder.
   const std::string& folder() const { return m_folder; }
   /// Keeps the store saved after every command of `document` (autosave); returns the observer handle.
+  /// A failed save throws IoError out of the command's execute/undo/redo, so the caller can tell the user.
   int attach(core::Document& document);
+  /// Default session folder for a study file or folder: "<folder>.openrad-session" beside it.
+  static std::string defaultFolderFor(const std::string& studyPath);
 
 private:
   std::string m_folder;
-  std::map<const core::Image*, std::string> m_writtenMaps;  // label images already on disk
+  // Label images already on disk. Images are immutable and pinned here, so the same pointer
+  // always means the same content and an unchanged map is never rewritten.
+  std::map<std::shared_ptr<const core::Image>, std::string> m_writtenMaps;
+  unsigned m_fileCounter = 0;
 };
 
 }  // namespace openrad::io

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# OpenRad set-up, build and run. Idempotent: installs only missing Debian packages, builds incrementally.
+#   scripts/openrad.sh demo   install what is missing, build, run the main job on generated sample studies
+#   scripts/openrad.sh test   install what is missing, build, run every test (ctest summary at the end)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${OPENRAD_BUILD_DIR:-$ROOT/build}"
+SAMPLES="${OPENRAD_SAMPLES_DIR:-$ROOT/samples}"
+JOBS="$(nproc)"
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config
+  qt6-base-dev libqt6opengl6-dev libgl-dev libgl1-mesa-dri fonts-dejavu-core
+  libvtk9-dev libinsighttoolkit5-dev libdcmtk-dev libopencv-dev libeigen3-dev libtorch-dev
+  libgtest-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
+  xvfb xauth dcm2niix dicom3tools poppler-utils
+)
+
+log() { printf '\033[1m[openrad]\033[0m %s\n' "$*" >&2; }
+
+install_missing() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    log "all ${#PACKAGES[@]} Debian packages present"
+    return
+  fi
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing ${#missing[@]} missing packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build() {
+  if [ ! -f "$BUILD/build.ninja" ]; then
+    log "configuring $BUILD"
+    cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  fi
+  log "building with $JOBS jobs"
+  cmake --build "$BUILD" -j "$JOBS"
+}
+
+samples() {
+  local cli="$BUILD/src/cli/openrad-cli"
+  for kind in spine-xray spine-ct lumbar-mri head-ct; do
+    if [ ! -f "$SAMPLES/$kind/manifest.json" ]; then
+      log "generating sample $kind study"
+      "$cli" phantom "$kind" --count 1 --seed 2026 --out "$SAMPLES/$kind"
+    fi
+  done
+}
+
+demo() {
+  samples
+  local cli="$BUILD/src/cli/openrad-cli"
+  for kind in spine-xray spine-ct lumbar-mri head-ct; do
+    log "openrad-cli info $SAMPLES/$kind"
+    "$cli" info "$SAMPLES/$kind"
+  done
+  log "done. Open the studies in the workstation: $BUILD/src/app/openrad $SAMPLES/spine-xray"
+}
+
+run_tests() {
+  log "running the test suite"
+  # GUI tests start their own Xvfb; the rest need no display and no GPU.
+  ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS" --timeout 900
+}
+
+case "${1:-}" in
+  demo) install_missing; build; demo ;;
+  test) install_missing; build; run_tests ;;
+  *) echo "usage: $0 {demo|test}" >&2; exit 2 ;;
+esac

@@ -1,0 +1,210 @@
+#include "openrad/io/SessionStore.h"
+
+#include "openrad/io/Nifti.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace openrad::io {
+namespace {
+
+constexpr const char* kSessionFile = "session.json";
+constexpr const char* kLabelFolder = "labelmaps";
+
+json toJson(const core::Provenance& p) { return {{"source", p.source}, {"modelVersion", p.modelVersion}}; }
+core::Provenance provenanceFrom(const json& j) {
+  core::Provenance p;
+  p.source = j.value("source", "manual");
+  p.modelVersion = j.value("modelVersion", "");
+  return p;
+}
+json toJson(const Eigen::Vector3d& v) { return json::array({v[0], v[1], v[2]}); }
+Eigen::Vector3d vec3From(const json& j) { return {j.at(0).get<double>(), j.at(1).get<double>(), j.at(2).get<double>()}; }
+
+// Writes bytes to path atomically: temp file in the same folder, fsync, rename.
+void writeAtomically(const std::string& path, const std::string& bytes) {
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw IoError(path, std::string("cannot write session: ") + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const std::string why = std::strerror(errno);
+      ::close(fd);
+      throw IoError(path, "cannot write session: " + why);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::fsync(fd);
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    throw IoError(path, std::string("cannot replace session file: ") + std::strerror(errno));
+}
+
+std::string safeName(const std::string& s) {
+  std::string out;
+  for (char c : s) out.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_');
+  return out.substr(0, 80);
+}
+
+}  // namespace
+
+SessionStore::SessionStore(std::string folder) : m_folder(std::move(folder)) {}
+
+std::string SessionStore::defaultFolderFor(const std::string& studyPath) {
+  fs::path p = fs::absolute(studyPath).lexically_normal();
+  if (p.has_filename() == false) p = p.parent_path();
+  return p.string() + ".openrad-session";
+}
+
+void SessionStore::save(const core::Document& document) {
+  std::error_code ec;
+  fs::create_directories(fs::path(m_folder) / kLabelFolder, ec);
+  if (ec) throw IoError(m_folder, "cannot create session folder: " + ec.message());
+
+  json root;
+  root["format"] = "openrad-session";
+  root["version"] = 1;
+  json& seriesJson = root["series"] = json::object();
+  std::set<std::string> referenced;
+  std::map<std::shared_ptr<const core::Image>, std::string> stillWritten;
+
+  for (const auto& [uid, a] : document.all()) {
+    if (a.empty()) continue;
+    json s;
+    for (const auto& [name, set] : a.landmarkSets) {
+      json pts = json::array();
+      for (const auto& l : set.points)
+        pts.push_back({{"name", l.name}, {"position", toJson(l.position)}, {"confidence", l.confidence}, {"edited", l.edited}});
+      s["landmarkSets"].push_back({{"name", name}, {"provenance", toJson(set.provenance)}, {"points", pts}});
+    }
+    for (const auto& [name, map] : a.labelMaps) {
+      if (!map.labels) continue;
+      std::string file;
+      if (auto it = m_writtenMaps.find(map.labels); it != m_writtenMaps.end()) {
+        file = it->second;
+      } else {
+        // A fresh name per content: the session.json that refers to it is only replaced after it exists.
+        file = std::string(kLabelFolder) + "/" + safeName(uid) + "-" + safeName(name) + "-" +
+               std::to_string(++m_fileCounter) + ".nii.gz";
+        const std::string full = (fs::path(m_folder) / file).string();
+        const std::string tmp = full + ".tmp.nii.gz";
+        writeNifti(*map.labels, tmp);
+        if (::rename(tmp.c_str(), full.c_str()) != 0)
+          throw IoError(full, std::string("cannot store label map: ") + std::strerror(errno));
+      }
+      stillWritten[map.labels] = file;
+      referenced.insert(file);
+      json table = json::array();
+      for (const auto& l : map.table)
+        table.push_back({{"value", l.value}, {"name", l.name}, {"color", {l.color[0], l.color[1], l.color[2]}}});
+      s["labelMaps"].push_back({{"name", name}, {"file", file}, {"table", table}, {"provenance", toJson(map.provenance)}});
+    }
+    for (const auto& b : a.boxes)
+      s["boxes"].push_back({{"label", b.label}, {"slice", b.slice}, {"min", {b.min[0], b.min[1]}},
+                            {"max", {b.max[0], b.max[1]}}, {"score", b.score}, {"provenance", toJson(b.provenance)}});
+    for (const auto& [id, m] : a.measurements)
+      s["measurements"].push_back({{"id", id}, {"name", m.name}, {"value", m.value}, {"unit", m.unit},
+                                   {"inputs", m.inputs}, {"provenance", toJson(m.provenance)}, {"edited", m.edited}});
+    seriesJson[uid] = std::move(s);
+  }
+  writeAtomically((fs::path(m_folder) / kSessionFile).string(), root.dump(1));
+  m_writtenMaps = std::move(stillWritten);
+
+  // Only now that session.json no longer names them may old label files go.
+  for (const auto& entry : fs::directory_iterator(fs::path(m_folder) / kLabelFolder, ec)) {
+    const std::string rel = std::string(kLabelFolder) + "/" + entry.path().filename().string();
+    if (!referenced.count(rel)) fs::remove(entry.path(), ec);
+  }
+}
+
+std::map<std::string, core::SeriesAnnotations> SessionStore::load() const {
+  std::map<std::string, core::SeriesAnnotations> out;
+  const std::string path = (fs::path(m_folder) / kSessionFile).string();
+  if (!fs::exists(path)) return out;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(path, "cannot open session file");
+  json root;
+  try {
+    root = json::parse(in);
+    if (root.value("format", "") != "openrad-session") throw IoError(path, "not an OpenRad session file");
+    if (root.value("version", 0) > 1) throw IoError(path, "session written by a newer OpenRad (version " +
+                                                             std::to_string(root.value("version", 0)) + ")");
+    for (const auto& [uid, s] : root.at("series").items()) {
+      core::SeriesAnnotations a;
+      for (const auto& js : s.value("landmarkSets", json::array())) {
+        core::LandmarkSet set;
+        set.name = js.at("name").get<std::string>();
+        set.provenance = provenanceFrom(js.value("provenance", json::object()));
+        for (const auto& jp : js.at("points")) {
+          core::Landmark l;
+          l.name = jp.at("name").get<std::string>();
+          l.position = vec3From(jp.at("position"));
+          l.confidence = jp.value("confidence", 1.0);
+          l.edited = jp.value("edited", false);
+          set.points.push_back(std::move(l));
+        }
+        a.landmarkSets[set.name] = std::move(set);
+      }
+      for (const auto& jm : s.value("labelMaps", json::array())) {
+        core::LabelMap map;
+        map.name = jm.at("name").get<std::string>();
+        map.provenance = provenanceFrom(jm.value("provenance", json::object()));
+        map.labels = readNifti((fs::path(m_folder) / jm.at("file").get<std::string>()).string());
+        for (const auto& jl : jm.value("table", json::array())) {
+          core::LabelInfo li;
+          li.value = jl.at("value").get<int>();
+          li.name = jl.at("name").get<std::string>();
+          for (int c = 0; c < 3; ++c) li.color[c] = jl.at("color").at(c).get<std::uint8_t>();
+          map.table.push_back(std::move(li));
+        }
+        a.labelMaps[map.name] = std::move(map);
+      }
+      for (const auto& jb : s.value("boxes", json::array())) {
+        core::Box b;
+        b.label = jb.at("label").get<std::string>();
+        b.slice = jb.at("slice").get<int>();
+        b.min = {jb.at("min").at(0).get<double>(), jb.at("min").at(1).get<double>()};
+        b.max = {jb.at("max").at(0).get<double>(), jb.at("max").at(1).get<double>()};
+        b.score = jb.value("score", 1.0);
+        b.provenance = provenanceFrom(jb.value("provenance", json::object()));
+        a.boxes.push_back(std::move(b));
+      }
+      for (const auto& jm : s.value("measurements", json::array())) {
+        core::Measurement m;
+        m.id = jm.at("id").get<std::string>();
+        m.name = jm.value("name", m.id);
+        m.value = jm.at("value").get<double>();
+        m.unit = jm.value("unit", "");
+        m.inputs = jm.value("inputs", std::vector<std::string>{});
+        m.provenance = provenanceFrom(jm.value("provenance", json::object()));
+        m.edited = jm.value("edited", false);
+        a.measurements[m.id] = std::move(m);
+      }
+      out[uid] = std::move(a);
+    }
+  } catch (const json::exception& e) {
+    throw IoError(path, std::string("corrupt session file: ") + e.what());
+  }
+  return out;
+}
+
+int SessionStore::attach(core::Document& document) {
+  return document.addObserver([this, &document](const core::ChangeSet&) { save(document); });
+}
+
+}  // namespace openrad::io
