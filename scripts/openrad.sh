@@ -8,6 +8,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${OPENRAD_BUILD_DIR:-$ROOT/build}"
 SAMPLES="${OPENRAD_SAMPLES_DIR:-$ROOT/samples}"
 JOBS="$(nproc)"
+# Let ccache reuse objects across clones at other paths (CI builds a fresh clone each time).
+export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1
 
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
