@@ -14,7 +14,7 @@ export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   qt6-base-dev libqt6opengl6-dev libgl-dev libgl1-mesa-dri fonts-dejavu-core
-  libvtk9-dev libinsighttoolkit5-dev libdcmtk-dev libopencv-dev libeigen3-dev libtorch-dev
+  libvtk9-dev libinsighttoolkit5-dev libopenjp2-7-dev libdcmtk-dev libopencv-dev libeigen3-dev libtorch-dev
   libgtest-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
   xvfb xauth dcm2niix dicom3tools poppler-utils
 )
