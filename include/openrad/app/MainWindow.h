@@ -1,0 +1,124 @@
+#pragma once
+
+#include "openrad/app/WindowLevel.h"
+#include "openrad/core/Document.h"
+#include "openrad/core/Study.h"
+
+#include <QImage>
+#include <QMainWindow>
+#include <QStringList>
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QPushButton;
+
+namespace openrad::app {
+
+class DocumentAdapter;
+class SliceView;
+class StudyBrowser;
+class StudyLoader;
+class VolumeView;
+struct LoadOutcome;
+
+/// The workstation window: study browser (left), 2D viewer (centre), 3D view (right), menus,
+/// background loading with progress and cancel, drag and drop, recent studies.
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+public:
+  /// Construction switches.
+  struct Options {
+    bool volumeView = true;       ///< create the OpenGL 3D view (needs a GL-capable display)
+    bool errorDialogs = true;     ///< show load problems in a dialog (tests turn it off)
+    bool rememberRecent = true;   ///< store opened paths in QSettings
+  };
+
+  explicit MainWindow(QWidget* parent = nullptr);
+  explicit MainWindow(const Options& options, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  /// Loads files/folders in the background (queued behind a running load).
+  void openPaths(const QStringList& paths);
+  /// Adds an already loaded result; shows its first series when nothing is shown yet.
+  void addLoadResult(core::LoadResult result);
+  /// Shows a loaded series in the 2D and 3D views.
+  void showSeries(const QString& seriesUid);
+  /// Closes every loaded series (annotations stay in the document).
+  void closeAll();
+
+  /// The 2D viewer.
+  SliceView* sliceView() const { return m_sliceView; }
+  /// The 3D view (nullptr when created without one).
+  VolumeView* volumeView() const { return m_volumeView; }
+  /// The study browser.
+  StudyBrowser* studyBrowser() const { return m_browser; }
+  /// The background loader.
+  StudyLoader* loader() const { return m_loader; }
+  /// Everything loaded so far.
+  const core::LoadResult& loaded() const { return m_loaded; }
+  /// The annotation document (undo/redo).
+  core::Document& document() { return m_document; }
+  /// True while loading or while paths wait in the queue.
+  bool isLoading() const;
+  /// The window as on screen, OpenGL views included (QWidget::grab() leaves those blank).
+  QImage screenshot();
+  /// Problems reported by the last finished load, "file: reason" per line.
+  const QStringList& lastLoadProblems() const { return m_lastProblems; }
+
+Q_SIGNALS:
+  /// A background load (and its queue) finished; whatever loaded is in the browser.
+  void loadFinished();
+  /// A series is now on screen.
+  void seriesShown(const QString& seriesUid);
+
+protected:
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+  void closeEvent(QCloseEvent* event) override;
+
+private:
+  void buildUi();
+  void buildMenus();
+  void startNextLoad();
+  void onLoadFinished();
+  void reportProblems(const LoadOutcome& outcome);
+  void rememberRecent(const QStringList& paths);
+  void rebuildRecentMenu();
+  void applyWindowLevel(const WindowLevel& wl);
+  void updateUndoActions();
+  void updateTitle();
+  const core::Patient* patientOf(const QString& seriesUid) const;
+
+  Options m_options;
+  core::Document m_document;
+  DocumentAdapter* m_documentAdapter = nullptr;
+  core::LoadResult m_loaded;
+  QStringList m_queue;
+  QStringList m_lastProblems;
+  QString m_shownSeries;
+
+  SliceView* m_sliceView = nullptr;
+  VolumeView* m_volumeView = nullptr;
+  StudyBrowser* m_browser = nullptr;
+  StudyLoader* m_loader = nullptr;
+  QDockWidget* m_browserDock = nullptr;
+  QDockWidget* m_volumeDock = nullptr;
+  QLabel* m_cursorLabel = nullptr;
+  QLabel* m_progressLabel = nullptr;
+  QProgressBar* m_progress = nullptr;
+  QPushButton* m_cancel = nullptr;
+  QMenu* m_recentMenu = nullptr;
+  QAction* m_undo = nullptr;
+  QAction* m_redo = nullptr;
+  std::vector<std::pair<QAction*, int>> m_presetActions;  ///< 3D preset menu entries (VolumeScene::Preset)
+};
+
+}  // namespace openrad::app

@@ -1,0 +1,420 @@
+#include "openrad/app/MainWindow.h"
+
+#include "openrad/app/DocumentAdapter.h"
+#include "openrad/app/SliceView.h"
+#include "openrad/app/StudyBrowser.h"
+#include "openrad/app/StudyLoader.h"
+#include "openrad/app/VolumeView.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QOpenGLWidget>
+#include <QPainter>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QStatusBar>
+
+#include <array>
+
+namespace openrad::app {
+namespace {
+
+constexpr int kMaxRecent = 10;
+const char* const kRecentKey = "recentStudies";
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : MainWindow(Options{}, parent) {}
+
+MainWindow::MainWindow(const Options& options, QWidget* parent) : QMainWindow(parent), m_options(options) {
+  setWindowTitle(tr("OpenRad"));
+  setAcceptDrops(true);
+  m_documentAdapter = new DocumentAdapter(m_document, this);
+  m_loader = new StudyLoader(this);
+  buildUi();
+  buildMenus();
+  connect(m_loader, &StudyLoader::finished, this, &MainWindow::onLoadFinished);
+  connect(m_loader, &StudyLoader::progress, this, [this](double fraction, const QString& text) {
+    m_progress->setValue(static_cast<int>(fraction * 1000.0));
+    m_progressLabel->setText(text);
+  });
+  connect(m_documentAdapter, &DocumentAdapter::undoStateChanged, this, [this] { updateUndoActions(); });
+  updateUndoActions();
+}
+
+MainWindow::~MainWindow() {
+  // Children are deleted by ~QWidget, after m_document is gone: detach the adapter first.
+  delete m_documentAdapter;
+  m_documentAdapter = nullptr;
+  m_queue.clear();
+  m_loader->cancel();
+  m_loader->wait();
+}
+
+void MainWindow::buildUi() {
+  m_sliceView = new SliceView(this);
+  setCentralWidget(m_sliceView);
+
+  m_browser = new StudyBrowser(this);
+  m_browserDock = new QDockWidget(tr("Studies"), this);
+  m_browserDock->setObjectName("studiesDock");
+  m_browserDock->setWidget(m_browser);
+  addDockWidget(Qt::LeftDockWidgetArea, m_browserDock);
+  connect(m_browser, &StudyBrowser::seriesActivated, this, &MainWindow::showSeries);
+
+  if (m_options.volumeView) {
+    m_volumeView = new VolumeView(this);
+    m_volumeDock = new QDockWidget(tr("3D"), this);
+    m_volumeDock->setObjectName("volumeDock");
+    m_volumeDock->setWidget(m_volumeView);
+    addDockWidget(Qt::RightDockWidgetArea, m_volumeDock);
+    connect(m_sliceView, &SliceView::windowLevelChanged, m_volumeView, &VolumeView::setPlaneWindowLevel);
+    resizeDocks({m_browserDock, m_volumeDock}, {330, 480}, Qt::Horizontal);
+  } else {
+    resizeDocks({m_browserDock}, {330}, Qt::Horizontal);
+  }
+
+  m_cursorLabel = new QLabel(this);
+  m_cursorLabel->setMinimumWidth(300);
+  statusBar()->addWidget(m_cursorLabel, 1);
+  connect(m_sliceView, &SliceView::cursorTextChanged, m_cursorLabel, &QLabel::setText);
+
+  m_progressLabel = new QLabel(this);
+  m_progress = new QProgressBar(this);
+  m_progress->setRange(0, 1000);
+  m_progress->setMaximumWidth(220);
+  m_progress->setTextVisible(false);
+  m_cancel = new QPushButton(tr("Cancel"), this);
+  m_cancel->setToolTip(tr("Stop loading; what has loaded stays open"));
+  connect(m_cancel, &QPushButton::clicked, this, [this] {
+    m_queue.clear();
+    m_loader->cancel();
+    m_progressLabel->setText(tr("Cancelling…"));
+  });
+  statusBar()->addPermanentWidget(m_progressLabel);
+  statusBar()->addPermanentWidget(m_progress);
+  statusBar()->addPermanentWidget(m_cancel);
+  m_progressLabel->hide();
+  m_progress->hide();
+  m_cancel->hide();
+}
+
+void MainWindow::buildMenus() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* openFile = file->addAction(tr("&Open File…"), this, [this] {
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Open images"), QString(),
+        tr("Medical images (*.dcm *.DCM *.nii *.nii.gz *.png *.jpg *.jpeg *.tif *.tiff DICOMDIR);;All files (*)"));
+    if (!files.isEmpty()) openPaths(files);
+  });
+  openFile->setShortcut(QKeySequence::Open);
+  QAction* openFolder = file->addAction(tr("Open &Folder…"), this, [this] {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a folder of DICOM files"));
+    if (!folder.isEmpty()) openPaths({folder});
+  });
+  openFolder->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+  m_recentMenu = file->addMenu(tr("&Recent Studies"));
+  rebuildRecentMenu();
+  file->addSeparator();
+  QAction* closeAllAction = file->addAction(tr("&Close All Studies"), this, &MainWindow::closeAll);
+  closeAllAction->setShortcut(QKeySequence(tr("Ctrl+W")));
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  m_undo = edit->addAction(tr("&Undo"), m_documentAdapter, &DocumentAdapter::undo);
+  m_undo->setShortcut(QKeySequence(tr("Ctrl+Z")));
+  m_redo = edit->addAction(tr("&Redo"), m_documentAdapter, &DocumentAdapter::redo);
+  m_redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))});
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  QMenu* windows = view->addMenu(tr("&Window/Level"));
+  for (const WindowLevelPreset& preset : ctWindowLevelPresets()) {
+    const WindowLevel wl = preset.value;
+    QAction* action = windows->addAction(
+        tr("%1 (W %2 / L %3)").arg(QString::fromStdString(preset.name)).arg(wl.window).arg(wl.level), this,
+        [this, wl] { applyWindowLevel(wl); });
+    action->setShortcut(QKeySequence(QString::fromStdString(preset.shortcut)));
+  }
+  windows->addSeparator();
+  QAction* autoWindow = windows->addAction(tr("&Auto (MR, radiographs: 0.5–99.5 %)"), this, [this] {
+    if (const auto& series = m_sliceView->series(); series && series->image) applyWindowLevel(autoWindowLevel(*series->image));
+  });
+  autoWindow->setShortcut(QKeySequence(tr("F6")));
+  QAction* defaultWindow = windows->addAction(tr("&Default of the Series"), this, [this] {
+    if (const auto& series = m_sliceView->series()) applyWindowLevel(defaultWindowLevel(*series));
+  });
+  defaultWindow->setShortcut(QKeySequence(tr("F7")));
+
+  QMenu* planes = view->addMenu(tr("&Plane"));
+  const std::array<std::pair<QString, int>, 3> planeItems{
+      {{tr("&Axial"), 2}, {tr("&Coronal"), 1}, {tr("&Sagittal"), 0}}};
+  int planeKey = 1;
+  for (const auto& [label, lpsAxis] : planeItems) {
+    QAction* action = planes->addAction(label, this, [this, axis = lpsAxis] { m_sliceView->setAnatomicalPlane(axis); });
+    action->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(planeKey++)));
+  }
+  view->addAction(tr("&Reset 2D View"), m_sliceView, &SliceView::resetView);
+
+  if (m_volumeView) {
+    view->addSeparator();
+    QMenu* volume = view->addMenu(tr("3D &Rendering"));
+    auto* group = new QActionGroup(this);
+    const std::array<std::pair<QString, render::VolumeScene::Preset>, 3> presets{
+        {{tr("CT &Bone"), render::VolumeScene::Preset::CtBone},
+         {tr("CT &Soft Tissue"), render::VolumeScene::Preset::CtSoftTissue},
+         {tr("&Generic (MR)"), render::VolumeScene::Preset::Generic}}};
+    for (const auto& [label, preset] : presets) {
+      QAction* action = volume->addAction(label, this, [this, p = preset] { m_volumeView->setPreset(p); });
+      action->setCheckable(true);
+      action->setChecked(preset == render::VolumeScene::Preset::CtBone);
+      group->addAction(action);
+      m_presetActions.emplace_back(action, static_cast<int>(preset));
+    }
+    volume->addSeparator();
+    volume->addAction(tr("Reset &Camera"), m_volumeView, &VolumeView::resetCamera);
+  }
+  view->addSeparator();
+  view->addAction(m_browserDock->toggleViewAction());
+  if (m_volumeDock) view->addAction(m_volumeDock->toggleViewAction());
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&Mouse and Keys"), this, [this] {
+    QMessageBox::information(
+        this, tr("Mouse and keys"),
+        tr("2D viewer:\n"
+           "  Wheel, Up/Down, PageUp/PageDown, Home/End: scroll slices\n"
+           "  Right-drag: window (left/right) and level (up/down)\n"
+           "  Left-drag: pan;  Middle-drag or Ctrl+wheel: zoom\n"
+           "  R: reset zoom, pan and window\n"
+           "  F2–F5: CT presets;  F6: automatic window;  Ctrl+1/2/3: axial/coronal/sagittal\n\n"
+           "3D view:\n  Left-drag rotate, right-drag or wheel zoom, middle-drag pan, R reset"));
+  });
+  help->addAction(tr("&About OpenRad"), this, [this] {
+    QMessageBox::about(this, tr("About OpenRad"),
+                       tr("OpenRad %1 — open-source spine and head imaging workstation.\n"
+                          "Not for primary diagnosis unless validated locally.")
+                           .arg(QApplication::applicationVersion()));
+  });
+}
+
+void MainWindow::openPaths(const QStringList& paths) {
+  if (paths.isEmpty()) return;
+  m_queue.append(paths);
+  if (m_options.rememberRecent) rememberRecent(paths);
+  if (!m_loader->isRunning()) startNextLoad();
+}
+
+bool MainWindow::isLoading() const { return m_loader->isRunning() || !m_queue.isEmpty(); }
+
+void MainWindow::startNextLoad() {
+  if (m_queue.isEmpty() || m_loader->isRunning()) return;
+  const QStringList paths = m_queue;
+  if (!m_loader->start(paths)) return;
+  m_queue.clear();
+  m_progress->setValue(0);
+  m_progressLabel->setText(tr("Opening…"));
+  m_progressLabel->show();
+  m_progress->show();
+  m_cancel->show();
+}
+
+void MainWindow::onLoadFinished() {
+  LoadOutcome outcome = m_loader->takeOutcome();
+  const bool more = !m_queue.isEmpty();
+  m_lastProblems.clear();
+  for (const core::LoadIssue& issue : outcome.result.issues)
+    m_lastProblems << QStringLiteral("%1: %2").arg(QString::fromStdString(issue.file), QString::fromStdString(issue.message));
+  const std::size_t seriesCount = outcome.result.allSeries().size();
+  reportProblems(outcome);
+  addLoadResult(std::move(outcome.result));
+  if (more) {
+    startNextLoad();
+    return;
+  }
+  m_progressLabel->hide();
+  m_progress->hide();
+  m_cancel->hide();
+  statusBar()->showMessage(outcome.cancelled ? tr("Loading cancelled; %n series kept", nullptr, int(seriesCount))
+                                             : tr("Loaded %n series", nullptr, int(seriesCount)),
+                           5000);
+  Q_EMIT loadFinished();
+}
+
+void MainWindow::reportProblems(const LoadOutcome& outcome) {
+  if (outcome.result.issues.empty() || !m_options.errorDialogs) return;
+  int errors = 0;
+  QStringList lines;
+  for (const core::LoadIssue& issue : outcome.result.issues) {
+    if (issue.severity == core::LoadIssue::Severity::Error) ++errors;
+    lines << QStringLiteral("%1 %2\n    %3")
+                 .arg(issue.severity == core::LoadIssue::Severity::Error ? tr("Error:") : tr("Warning:"),
+                      QString::fromStdString(issue.file), QString::fromStdString(issue.message));
+  }
+  auto* box = new QMessageBox(errors > 0 ? QMessageBox::Warning : QMessageBox::Information, tr("Loading problems"),
+                              errors > 0 ? tr("%n file(s) could not be loaded. Everything else that loaded is open.",
+                                              nullptr, errors)
+                                         : tr("The images loaded with warnings."),
+                              QMessageBox::Ok, this);
+  QStringList preview = lines.mid(0, 4);
+  if (lines.size() > 4) preview << tr("… and %1 more (see details)").arg(lines.size() - 4);
+  box->setInformativeText(preview.join('\n'));
+  box->setDetailedText(lines.join('\n'));
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->setModal(false);
+  box->show();  // not exec(): the viewer stays usable while the message is up
+}
+
+void MainWindow::addLoadResult(core::LoadResult result) {
+  const auto added = result.allSeries();
+  m_loaded.merge(std::move(result));
+  m_browser->setStudies(m_loaded);
+  if (!added.empty() && (m_shownSeries.isEmpty() || !m_loaded.findSeries(m_shownSeries.toStdString())))
+    showSeries(QString::fromStdString(added.front()->info.seriesUid));
+  else if (!m_shownSeries.isEmpty())
+    m_browser->selectSeries(m_shownSeries);
+}
+
+const core::Patient* MainWindow::patientOf(const QString& seriesUid) const {
+  const std::string uid = seriesUid.toStdString();
+  for (const core::Patient& patient : m_loaded.patients)
+    for (const core::Study& study : patient.studies)
+      for (const auto& series : study.series)
+        if (series && series->info.seriesUid == uid) return &patient;
+  return nullptr;
+}
+
+void MainWindow::showSeries(const QString& seriesUid) {
+  if (seriesUid == m_shownSeries && m_sliceView->series()) return;
+  auto series = m_loaded.findSeries(seriesUid.toStdString());
+  if (!series) return;
+  m_shownSeries = seriesUid;
+  const core::Patient* patient = patientOf(seriesUid);
+  m_sliceView->setSeries(series, patient ? patient->info : core::PatientInfo{});
+  if (m_volumeView) {
+    m_volumeView->setSeries(series);
+    const WindowLevel wl = m_sliceView->windowLevel();
+    m_volumeView->setPlaneWindowLevel(wl.window, wl.level);
+    // The scene picked a preset for this series (bone for CT): keep the menu in step.
+    for (const auto& [action, preset] : m_presetActions)
+      action->setChecked(preset == static_cast<int>(m_volumeView->scene().preset()));
+  }
+  m_browser->selectSeries(seriesUid);
+  updateTitle();
+  Q_EMIT seriesShown(seriesUid);
+}
+
+void MainWindow::closeAll() {
+  m_queue.clear();
+  m_loader->cancel();
+  m_shownSeries.clear();
+  m_sliceView->setSeries(nullptr);
+  if (m_volumeView) m_volumeView->setSeries(nullptr);
+  m_loaded = core::LoadResult();
+  m_browser->setStudies(m_loaded);
+  m_cursorLabel->clear();
+  updateTitle();
+}
+
+QImage MainWindow::screenshot() {
+  QImage image = grab().toImage();
+  QPainter painter(&image);
+  for (QOpenGLWidget* view : findChildren<QOpenGLWidget*>()) {
+    if (!view->isVisible()) continue;
+    const QRect target(view->mapTo(this, QPoint(0, 0)), view->size());
+    painter.drawImage(target, view->grabFramebuffer());
+  }
+  return image;
+}
+
+void MainWindow::applyWindowLevel(const WindowLevel& wl) { m_sliceView->setWindowLevel(wl); }
+
+void MainWindow::updateUndoActions() {
+  m_undo->setEnabled(m_document.canUndo());
+  m_redo->setEnabled(m_document.canRedo());
+  m_undo->setText(m_documentAdapter->undoText());
+  m_redo->setText(m_documentAdapter->redoText());
+}
+
+void MainWindow::updateTitle() {
+  const auto& series = m_sliceView->series();
+  if (!series) {
+    setWindowTitle(tr("OpenRad"));
+    return;
+  }
+  const core::Patient* patient = patientOf(m_shownSeries);
+  QString name = patient ? QString::fromStdString(patient->info.name).replace('^', ' ').simplified() : QString();
+  QString what = QString::fromStdString(series->info.modality);
+  if (!series->info.description.empty()) what += " " + QString::fromStdString(series->info.description);
+  setWindowTitle(name.isEmpty() ? tr("%1 — OpenRad").arg(what.trimmed())
+                                : tr("%1 — %2 — OpenRad").arg(name, what.trimmed()));
+}
+
+void MainWindow::rememberRecent(const QStringList& paths) {
+  QSettings settings;
+  QStringList recent = settings.value(kRecentKey).toStringList();
+  for (const QString& path : paths) {
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(absolute);
+    recent.prepend(absolute);
+  }
+  while (recent.size() > kMaxRecent) recent.removeLast();
+  settings.setValue(kRecentKey, recent);
+  rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+  m_recentMenu->clear();
+  const QStringList recent = QSettings().value(kRecentKey).toStringList();
+  for (const QString& path : recent) {
+    QAction* action = m_recentMenu->addAction(QFileInfo(path).fileName().isEmpty() ? path : QFileInfo(path).fileName(),
+                                              this, [this, path] { openPaths({path}); });
+    action->setToolTip(path);
+    action->setStatusTip(path);
+  }
+  if (recent.isEmpty()) m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
+  else {
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(tr("Clear List"), this, [this] {
+      QSettings().remove(kRecentKey);
+      rebuildRecentMenu();
+    });
+  }
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  QStringList paths;
+  for (const QUrl& url : event->mimeData()->urls())
+    if (url.isLocalFile()) paths << url.toLocalFile();
+  if (!paths.isEmpty()) {
+    openPaths(paths);
+    event->acceptProposedAction();
+  }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  m_queue.clear();
+  m_loader->cancel();
+  m_loader->wait();
+  QMainWindow::closeEvent(event);
+}
+
+}  // namespace openrad::app
