@@ -1153,7 +1153,10 @@ private:
           throw DecodeError("unsupported decoded bit depth " + std::to_string(bitsAllocated));
         const int samples = pf.GetSamplesPerPixel();
         const std::size_t frameBytes = static_cast<std::size_t>(pixels) * samples * (bitsAllocated / 8);
-        const std::string model = gdcm::PhotometricInterpretation::GetPIString(image.GetPhotometricInterpretation());
+        std::string model = gdcm::PhotometricInterpretation::GetPIString(image.GetPhotometricInterpretation());
+        // GDCM's JPEG 2000 codec reports every single-component stream as MONOCHROME2; the header's
+        // MONOCHROME1 (common on CR chest films) must still be honoured or the film shows as a negative.
+        if (model.rfind("MONOCHROME", 0) == 0 && h.photometric == "MONOCHROME1") model = h.photometric;
         for (const auto& [frameNo, k] : frames) {
           if ((static_cast<std::size_t>(frameNo) + 1) * frameBytes > buffer.size())
             throw DecodeError("decoded pixel data shorter than expected");

@@ -200,3 +200,25 @@ TEST(Corpus, LosslessCodecsDecodeToTheUncompressedPixels) {
     EXPECT_LT(ia.range().first, ia.range().second) << reference;
   }
 }
+
+// MONOCHROME1 means low stored values display white. After loading, OpenRad holds MONOCHROME2
+// values, so on a PA chest film the air-filled lungs must be darker (lower) than the mediastinum.
+TEST(Corpus, Monochrome1ChestRadiographIsInvertedToMonochrome2) {
+  const fs::path file = sharedData() / "dicom-corpus" / "pydicom-data" / "RG1_J2KI.dcm";
+  if (!fs::exists(file)) GTEST_SKIP() << "absent: " << file;
+  const auto result = io::loadPath(file.string());
+  ASSERT_EQ(result.allSeries().size(), 1u);
+  const auto& img = *result.allSeries()[0]->image;
+  const auto& g = img.geometry();
+  auto meanAround = [&](double fx, double fy) {
+    double sum = 0;
+    int n = 0;
+    const auto cx = static_cast<std::int64_t>(fx * g.size[0]), cy = static_cast<std::int64_t>(fy * g.size[1]);
+    for (auto j = cy - 40; j <= cy + 40; ++j)
+      for (auto i = cx - 40; i <= cx + 40; ++i, ++n) sum += img.value(i, j, 0);
+    return sum / n;
+  };
+  const double rightLung = meanAround(0.33, 0.40), leftLung = meanAround(0.70, 0.40), mediastinum = meanAround(0.51, 0.40);
+  EXPECT_LT(rightLung, mediastinum);
+  EXPECT_LT(leftLung, mediastinum);
+}
