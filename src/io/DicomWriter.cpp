@@ -178,8 +178,8 @@ private:
     put(ds, DCM_SeriesDate, m_series.date.empty() ? m_study.date : m_series.date);
     put(ds, DCM_SeriesTime, m_series.time.empty() ? m_study.time : m_series.time);
     if (!m_series.bodyPart.empty()) put(ds, DCM_BodyPartExamined, m_series.bodyPart);
-    if (m_sop.volumetric) put(ds, DCM_Laterality, "");  // DX carries ImageLaterality instead
-    ds.insertEmptyElement(DCM_AcquisitionContextSequence);
+    // Laterality (2C) is only for paired body parts, which no OpenRad series is; DX has ImageLaterality.
+    if (dx || cr) ds.insertEmptyElement(DCM_AcquisitionContextSequence);
     // General Equipment
     put(ds, DCM_Manufacturer, "OpenRad");
     put(ds, DCM_ManufacturerModelName, "OpenRad phantom/export");
@@ -227,8 +227,10 @@ private:
     putU16(ds, DCM_BitsStored, 16);
     putU16(ds, DCM_HighBit, 15);
     putU16(ds, DCM_PixelRepresentation, m_signed ? 1 : 0);
-    put(ds, DCM_RescaleIntercept, fmt(m_options.rescaleIntercept));
-    put(ds, DCM_RescaleSlope, "1");
+    if (m_series.modality != "MR") {  // the MR Image IOD has no Modality LUT attributes
+      put(ds, DCM_RescaleIntercept, fmt(m_options.rescaleIntercept));
+      put(ds, DCM_RescaleSlope, "1");
+    }
     if (m_series.windowCenter && m_series.windowWidth) {
       put(ds, DCM_WindowCenter, fmt(*m_series.windowCenter));
       put(ds, DCM_WindowWidth, fmt(*m_series.windowWidth));

@@ -93,6 +93,7 @@ TEST(DicomWriter, CtMrDxPassDciodvfyWithoutErrors) {
     core::SeriesInfo s;
     s.modality = modality;
     s.description = std::string(modality) + " test";
+    s.bodyPart = "HEAD";  // unpaired: Laterality must then be absent
     io::DicomWriteOptions o;
     o.rescaleIntercept = std::string(modality) == "CT" ? -1024 : 0;
     if (std::string(modality) == "MR") vol = makeVolume({16, 12, 2}, core::PixelType::UInt16);
