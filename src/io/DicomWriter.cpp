@@ -257,7 +257,8 @@ private:
       if (dx) {
         put(ds, DCM_PresentationIntentType, "FOR PRESENTATION");
         put(ds, DCM_PixelIntensityRelationship, "LOG");
-        ds.putAndInsertSint16(DCM_PixelIntensityRelationshipSign, 1);
+        // -1: higher pixel values mean less beam intensity (bone is bright), as in every film we write.
+        ds.putAndInsertSint16(DCM_PixelIntensityRelationshipSign, -1);
         put(ds, DCM_PresentationLUTShape, "IDENTITY");
         put(ds, DCM_ImageLaterality, "U");
         put(ds, DCM_DetectorType, "DIRECT");
@@ -267,8 +268,8 @@ private:
           put(ds, DCM_WindowWidth, fmt(std::max(1.0, m_max - m_min)));
         }
         auto* region = new DcmItem();
-        put(*region, DCM_CodeValue, "T-D1100");  // SNOMED-RT "Spine" style anatomic region code
-        put(*region, DCM_CodingSchemeDesignator, "SRT");
+        put(*region, DCM_CodeValue, "421060004");  // SNOMED CT "Spine" (CID 4031)
+        put(*region, DCM_CodingSchemeDesignator, "SCT");
         put(*region, DCM_CodeMeaning, "Spine");
         ds.insertSequenceItem(DCM_AnatomicRegionSequence, region);
       }
