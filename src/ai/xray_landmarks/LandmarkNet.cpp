@@ -1,0 +1,116 @@
+#include "LandmarkNet.h"
+
+namespace openrad::ai::xray {
+
+namespace nn = torch::nn;
+
+namespace {
+nn::Conv2d conv(int in, int out, int k, int stride = 1, bool bias = false) {
+  return nn::Conv2d(nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2).bias(bias));
+}
+
+nn::Sequential convBnRelu(int in, int out) {
+  return nn::Sequential(conv(in, out, 3), nn::BatchNorm2d(out), nn::ReLU(nn::ReLUOptions(true)));
+}
+
+torch::Tensor upTo(const torch::Tensor& x, const torch::Tensor& like) {
+  return torch::nn::functional::interpolate(
+      x, torch::nn::functional::InterpolateFuncOptions()
+             .size(std::vector<int64_t>{like.size(2), like.size(3)})
+             .mode(torch::kNearest));
+}
+}  // namespace
+
+ResBlockImpl::ResBlockImpl(int in, int out, int stride) {
+  m_conv1 = register_module("conv1", conv(in, out, 3, stride));
+  m_bn1 = register_module("bn1", nn::BatchNorm2d(out));
+  m_conv2 = register_module("conv2", conv(out, out, 3));
+  m_bn2 = register_module("bn2", nn::BatchNorm2d(out));
+  if (in != out || stride != 1) {
+    m_proj = register_module("proj", conv(in, out, 1, stride));
+    m_projBn = register_module("projBn", nn::BatchNorm2d(out));
+  }
+}
+
+torch::Tensor ResBlockImpl::forward(const torch::Tensor& x) {
+  torch::Tensor y = torch::relu(m_bn1(m_conv1(x)));
+  y = m_bn2(m_conv2(y));
+  const torch::Tensor shortcut = m_proj ? m_projBn(m_proj(x)) : x;
+  return torch::relu(y + shortcut);
+}
+
+LandmarkNetImpl::LandmarkNetImpl(const NetConfig& config) : m_config(config) {
+  const int b = config.baseWidth;
+  m_stem = register_module("stem", convBnRelu(3, b));
+  m_e1 = register_module("e1", ResBlock(b, b * 3 / 2, 2));          // stride 2
+  m_e2 = register_module("e2", ResBlock(b * 3 / 2, b * 3, 2));      // stride 4
+  m_e3 = register_module("e3", ResBlock(b * 3, b * 6, 2));          // stride 8
+  m_e4 = register_module("e4", ResBlock(b * 6, b * 8, 2));          // stride 16
+  m_e5 = register_module("e5", ResBlock(b * 8, b * 10, 2));         // stride 32: whole-spine context
+  m_d4 = register_module("d4", convBnRelu(b * 10 + b * 8, b * 6));
+  m_d3 = register_module("d3", convBnRelu(b * 6 + b * 6, b * 3));
+  // +2 coordinate channels: absolute position helps tell T7 from T8. The stride-4 layers are kept narrow:
+  // they dominate the cost (CPU inference and training).
+  m_d2 = register_module("d2", convBnRelu(b * 3 + b * 3 + 2, b * 3));
+  m_heat = register_module("heat", nn::Sequential(conv(b * 3, b * 2, 3, 1, true), nn::ReLU(nn::ReLUOptions(true)),
+                                                  conv(b * 2, config.vertebrae, 1, 1, true)));
+  m_reg = register_module("reg", nn::Sequential(conv(b * 3, b * 2, 3, 1, true), nn::ReLU(nn::ReLUOptions(true)),
+                                                conv(b * 2, 10, 1, 1, true)));
+  // Start heatmaps near 0.1 so the focal loss does not explode on the first steps (CenterNet's prior).
+  auto last = m_heat->ptr(2)->as<nn::Conv2dImpl>();
+  torch::NoGradGuard noGrad;
+  last->bias.fill_(-2.19);
+}
+
+NetOutput LandmarkNetImpl::forward(const torch::Tensor& x) {
+  const torch::Tensor s0 = m_stem->forward(x);
+  const torch::Tensor s1 = m_e1(s0);
+  const torch::Tensor s2 = m_e2(s1);
+  const torch::Tensor s3 = m_e3(s2);
+  const torch::Tensor s4 = m_e4(s3);
+  const torch::Tensor s5 = m_e5(s4);
+  torch::Tensor d = m_d4->forward(torch::cat({upTo(s5, s4), s4}, 1));
+  d = m_d3->forward(torch::cat({upTo(d, s3), s3}, 1));
+  const int64_t h = s2.size(2), w = s2.size(3);
+  const auto opts = x.options();
+  const torch::Tensor ys = torch::linspace(-1.0, 1.0, h, opts).view({1, 1, h, 1}).expand({x.size(0), 1, h, w});
+  const torch::Tensor xs = torch::linspace(-1.0, 1.0, w, opts).view({1, 1, 1, w}).expand({x.size(0), 1, h, w});
+  d = m_d2->forward(torch::cat({upTo(d, s2), s2, xs, ys}, 1));
+  return {m_heat->forward(d), m_reg->forward(d)};
+}
+
+std::vector<DecodedCorners> decode(const NetOutput& out) {
+  const torch::Tensor heat = torch::sigmoid(out.heatLogits).to(torch::kCPU, torch::kFloat).contiguous();
+  const torch::Tensor reg = out.regression.to(torch::kCPU, torch::kFloat).contiguous();
+  const int64_t batch = heat.size(0), levels = heat.size(1), h = heat.size(2), w = heat.size(3);
+  const auto H = heat.accessor<float, 4>();
+  const auto R = reg.accessor<float, 4>();
+  const double stride = NetConfig::kStride;
+  std::vector<DecodedCorners> result(static_cast<std::size_t>(batch));
+  for (int64_t b = 0; b < batch; ++b) {
+    auto& r = result[static_cast<std::size_t>(b)];
+    for (int64_t v = 0; v < levels; ++v) {
+      int64_t best = 0;
+      float bestValue = -1.0f;
+      for (int64_t y = 0; y < h; ++y)
+        for (int64_t x = 0; x < w; ++x)
+          if (H[b][v][y][x] > bestValue) {
+            bestValue = H[b][v][y][x];
+            best = y * w + x;
+          }
+      const int64_t py = best / w, px = best % w;
+      // Output cell u covers input pixels stride·u .. stride·u + stride-1; its centre is stride·u + (stride-1)/2.
+      const double cu = static_cast<double>(px) + R[b][0][py][px];
+      const double cv = static_cast<double>(py) + R[b][1][py][px];
+      for (int c = 0; c < 4; ++c) {
+        const double u = cu + NetConfig::kOffsetScale * R[b][2 + 2 * c][py][px];
+        const double vv = cv + NetConfig::kOffsetScale * R[b][3 + 2 * c][py][px];
+        r.points.push_back({stride * u + (stride - 1) / 2.0, stride * vv + (stride - 1) / 2.0});
+        r.confidence.push_back(static_cast<double>(bestValue));
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace openrad::ai::xray

@@ -1,0 +1,68 @@
+#pragma once
+
+// Private to the xray-landmarks module (Torch types).
+#include <torch/torch.h>
+
+#include <array>
+#include <vector>
+
+namespace openrad::ai::xray {
+
+/// Shape of the network; stored in the manifest's architecture params so the runtime rebuilds it.
+struct NetConfig {
+  int inputWidth = 128;
+  int inputHeight = 256;
+  int baseWidth = 16;  ///< channels of the stem; later stages grow from it
+  int vertebrae = 17;
+  /// Output stride (fixed by the architecture).
+  static constexpr int kStride = 4;
+  /// Corner offsets are regressed in output pixels divided by this (keeps targets near ±1).
+  static constexpr double kOffsetScale = 4.0;
+};
+
+/// Residual block: two 3×3 conv + BN, a projection shortcut when shape changes.
+class ResBlockImpl : public torch::nn::Module {
+public:
+  ResBlockImpl(int in, int out, int stride);
+  torch::Tensor forward(const torch::Tensor& x);
+
+private:
+  torch::nn::Conv2d m_conv1{nullptr}, m_conv2{nullptr}, m_proj{nullptr};
+  torch::nn::BatchNorm2d m_bn1{nullptr}, m_bn2{nullptr}, m_projBn{nullptr};
+};
+TORCH_MODULE(ResBlock);
+
+/// Network outputs at stride 4: per-vertebra centre heatmap logits and regression maps
+/// (2 centre sub-pixel offsets + 8 corner offsets, tl, tr, bl, br as (dx, dy)).
+struct NetOutput {
+  torch::Tensor heatLogits;  ///< (B, 17, H/4, W/4)
+  torch::Tensor regression;  ///< (B, 10, H/4, W/4)
+};
+
+/// ResNet-style encoder (5 stages down to stride 32) and a U-Net-like decoder back to stride 4 with
+/// coordinate channels, then two heads: vertebra centre heatmaps and corner-offset regression.
+class LandmarkNetImpl : public torch::nn::Module {
+public:
+  explicit LandmarkNetImpl(const NetConfig& config);
+  NetOutput forward(const torch::Tensor& x);
+  const NetConfig& config() const { return m_config; }
+
+private:
+  NetConfig m_config;
+  torch::nn::Sequential m_stem{nullptr};
+  ResBlock m_e1{nullptr}, m_e2{nullptr}, m_e3{nullptr}, m_e4{nullptr}, m_e5{nullptr};
+  torch::nn::Sequential m_d4{nullptr}, m_d3{nullptr}, m_d2{nullptr};
+  torch::nn::Sequential m_heat{nullptr}, m_reg{nullptr};
+};
+TORCH_MODULE(LandmarkNet);
+
+/// Decoded landmarks of one image in network-input pixel coordinates.
+struct DecodedCorners {
+  std::vector<std::array<double, 2>> points;  ///< 68, AASCE order
+  std::vector<double> confidence;             ///< 68 (each corner gets its vertebra's peak score)
+};
+
+/// Decodes a batch of network outputs (on any device) into 68 corners per image.
+std::vector<DecodedCorners> decode(const NetOutput& out);
+
+}  // namespace openrad::ai::xray

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace openrad::cli {
+
+/// Adds `info PATH [--json]`.
+void addInfoCommand(CLI::App& app);
+/// Adds `phantom {spine-xray|spine-ct|lumbar-mri|head-ct} --count N --seed S --out DIR`.
+void addPhantomCommand(CLI::App& app);
+/// Adds `bench {load|phantom}`.
+void addBenchCommand(CLI::App& app);
+
+/// Exit code of the sub-command that ran (set by its callback).
+int& exitCode();
+
+}  // namespace openrad::cli
