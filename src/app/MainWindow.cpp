@@ -1,6 +1,7 @@
 #include "openrad/app/MainWindow.h"
 
 #include "openrad/app/DocumentAdapter.h"
+#include "openrad/app/SessionManager.h"
 #include "openrad/app/SliceView.h"
 #include "openrad/app/StudyBrowser.h"
 #include "openrad/app/StudyLoader.h"
@@ -25,6 +26,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 
 #include <array>
@@ -44,6 +46,9 @@ MainWindow::MainWindow(const Options& options, QWidget* parent) : QMainWindow(pa
   setAcceptDrops(true);
   m_documentAdapter = new DocumentAdapter(m_document, this);
   m_loader = new StudyLoader(this);
+  m_sessions = std::make_unique<SessionManager>(
+      m_document, (QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/sessions").toStdString(),
+      [this](const std::string& message) { statusBar()->showMessage(QString::fromStdString(message), 15000); });
   buildUi();
   buildMenus();
   connect(m_loader, &StudyLoader::finished, this, &MainWindow::onLoadFinished);
@@ -241,6 +246,13 @@ void MainWindow::onLoadFinished() {
     m_lastProblems << QStringLiteral("%1: %2").arg(QString::fromStdString(issue.file), QString::fromStdString(issue.message));
   const std::size_t seriesCount = outcome.result.allSeries().size();
   reportProblems(outcome);
+  if (!outcome.paths.isEmpty()) {
+    // Saved annotations come back before the series is shown; several paths opened together share
+    // the session beside the first.
+    std::vector<std::string> uids;
+    for (const auto& series : outcome.result.allSeries()) uids.push_back(series->info.seriesUid);
+    m_sessions->open(outcome.paths.front().toStdString(), uids);
+  }
   addLoadResult(std::move(outcome.result));
   if (more) {
     startNextLoad();
@@ -318,9 +330,13 @@ void MainWindow::showSeries(const QString& seriesUid) {
   Q_EMIT seriesShown(seriesUid);
 }
 
+std::vector<std::string> MainWindow::sessionFolders() const { return m_sessions->folders(); }
+
 void MainWindow::closeAll() {
   m_queue.clear();
   m_loader->cancel();
+  m_sessions->closeAll();  // stop saving first, so clearing the document leaves the sessions on disk
+  m_document.reset({});
   m_shownSeries.clear();
   m_sliceView->setSeries(nullptr);
   if (m_volumeView) m_volumeView->setSeries(nullptr);

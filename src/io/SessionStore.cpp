@@ -84,7 +84,7 @@ void SessionStore::save(const core::Document& document) {
   std::map<std::shared_ptr<const core::Image>, std::string> stillWritten;
 
   for (const auto& [uid, a] : document.all()) {
-    if (a.empty()) continue;
+    if (a.empty() || (!m_seriesFilter.empty() && !m_seriesFilter.count(uid))) continue;
     json s;
     for (const auto& [name, set] : a.landmarkSets) {
       json pts = json::array();
@@ -145,6 +145,7 @@ std::map<std::string, core::SeriesAnnotations> SessionStore::load() const {
     if (root.value("version", 0) > 1) throw IoError(path, "session written by a newer OpenRad (version " +
                                                              std::to_string(root.value("version", 0)) + ")");
     for (const auto& [uid, s] : root.at("series").items()) {
+      if (!m_seriesFilter.empty() && !m_seriesFilter.count(uid)) continue;
       core::SeriesAnnotations a;
       for (const auto& js : s.value("landmarkSets", json::array())) {
         core::LandmarkSet set;

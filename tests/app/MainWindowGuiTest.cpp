@@ -452,3 +452,51 @@ int main(int argc, char** argv) {
   QApplication::setApplicationName("OpenRadTest");
   return RUN_ALL_TESTS();
 }
+
+// Issue 2 §2: edits are autosaved beside the study and come back when it is opened again.
+TEST(MainWindowSession, EditsSurviveClosingAndReopeningTheStudy) {
+  QTemporaryDir dir;
+  ASSERT_TRUE(dir.isValid());
+  core::SeriesInfo ct;
+  ct.modality = "CT";
+  io::DicomWriteOptions o;
+  o.rescaleIntercept = -1024;
+  o.uidSeed = "session-test-ct";
+  const std::string studyPath = (dir.path() + "/study").toStdString();
+  const std::string uid = io::writeDicomSeries(*makeCt(), {"S-1", "Session^Test", "", ""}, {}, ct, studyPath, o).seriesUid;
+
+  app::MainWindow::Options options;
+  options.volumeView = false;
+  options.errorDialogs = false;
+  options.rememberRecent = false;
+  auto open = [&](app::MainWindow& w) {
+    QSignalSpy finished(&w, &app::MainWindow::loadFinished);
+    w.openPaths({QString::fromStdString(studyPath)});
+    return finished.wait(60000);
+  };
+  {
+    app::MainWindow w(options);
+    ASSERT_TRUE(open(w));
+    ASSERT_EQ(w.sessionFolders().size(), 1u);
+    EXPECT_EQ(w.sessionFolders()[0], studyPath + ".openrad-session");
+    core::LandmarkSet set;
+    set.points.push_back({"L3.sup.ant", {4, 5, 2}, 0.3, false});
+    w.document().execute(std::make_unique<core::SetLandmarkSetCommand>(uid, "corners", set));
+    w.document().execute(std::make_unique<core::MoveLandmarkCommand>(uid, "corners", "L3.sup.ant",
+                                                                     Eigen::Vector3d(4, 5, 2), Eigen::Vector3d(6, 7, 2)));
+  }
+  app::MainWindow again(options);
+  ASSERT_TRUE(open(again));
+  const auto& sets = again.document().annotations(uid).landmarkSets;
+  ASSERT_EQ(sets.count("corners"), 1u);
+  const core::Landmark* l = sets.at("corners").find("L3.sup.ant");
+  ASSERT_NE(l, nullptr);
+  EXPECT_EQ(l->position, Eigen::Vector3d(6, 7, 2));
+  EXPECT_TRUE(l->edited);
+  // Close All stops saving before it clears the document: the session on disk keeps the edit.
+  again.closeAll();
+  EXPECT_TRUE(again.document().all().empty());
+  app::MainWindow third(options);
+  ASSERT_TRUE(open(third));
+  EXPECT_EQ(third.document().annotations(uid).landmarkSets.count("corners"), 1u);
+}

@@ -165,3 +165,21 @@ TEST(SessionStore, KilledProcessLosesNoCommittedEdit) {
   EXPECT_GE(p1->position.x(), committed);  // at least every reported command survived
   EXPECT_TRUE(p1->edited);
 }
+
+TEST(SessionStore, SeriesFilterKeepsTwoStudiesInTheirOwnSessions) {
+  test::TempDir dir("session");
+  core::Document doc;
+  io::SessionStore a(dir.file("a")), b(dir.file("b"));
+  a.setSeries({"SA"});
+  b.setSeries({"SB"});
+  a.attach(doc);
+  b.attach(doc);
+  doc.execute(std::make_unique<core::SetLandmarkSetCommand>("SA", "pts", corners(2)));
+  doc.execute(std::make_unique<core::SetLandmarkSetCommand>("SB", "pts", corners(3)));
+  const auto la = io::SessionStore(dir.file("a")).load();
+  const auto lb = io::SessionStore(dir.file("b")).load();
+  ASSERT_EQ(la.size(), 1u);
+  ASSERT_EQ(lb.size(), 1u);
+  EXPECT_EQ(la.at("SA").landmarkSets.at("pts").points.size(), 2u);
+  EXPECT_EQ(lb.at("SB").landmarkSets.at("pts").points.size(), 3u);
+}

@@ -22,6 +22,7 @@ class QPushButton;
 namespace openrad::app {
 
 class DocumentAdapter;
+class SessionManager;
 class SliceView;
 class StudyBrowser;
 class StudyLoader;
@@ -66,6 +67,8 @@ public:
   const core::LoadResult& loaded() const { return m_loaded; }
   /// The annotation document (undo/redo).
   core::Document& document() { return m_document; }
+  /// Folders of the autosaved sessions of the open studies.
+  std::vector<std::string> sessionFolders() const;
   /// True while loading or while paths wait in the queue.
   bool isLoading() const;
   /// The window as on screen, OpenGL views included (QWidget::grab() leaves those blank).
@@ -99,6 +102,7 @@ private:
 
   Options m_options;
   core::Document m_document;
+  std::unique_ptr<SessionManager> m_sessions;  // after m_document: detaches from it first
   DocumentAdapter* m_documentAdapter = nullptr;
   core::LoadResult m_loaded;
   QStringList m_queue;

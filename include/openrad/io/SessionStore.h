@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 namespace openrad::io {
@@ -22,6 +23,9 @@ public:
   std::map<std::string, core::SeriesAnnotations> load() const;
   /// Session folder.
   const std::string& folder() const { return m_folder; }
+  /// Restricts save and load to these series (several studies open at once each keep their own
+  /// session); empty = every series.
+  void setSeries(std::set<std::string> seriesUids) { m_seriesFilter = std::move(seriesUids); }
   /// Keeps the store saved after every command of `document` (autosave); returns the observer handle.
   /// A failed save throws IoError out of the command's execute/undo/redo, so the caller can tell the user.
   int attach(core::Document& document);
@@ -34,6 +38,7 @@ private:
   // always means the same content and an unchanged map is never rewritten.
   std::map<std::shared_ptr<const core::Image>, std::string> m_writtenMaps;
   unsigned m_fileCounter = 0;
+  std::set<std::string> m_seriesFilter;
 };
 
 }  // namespace openrad::io
