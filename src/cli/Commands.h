@@ -8,6 +8,8 @@ namespace openrad::cli {
 void addInfoCommand(CLI::App& app);
 /// Adds `phantom {spine-xray|spine-ct|lumbar-mri|head-ct} --count N --seed S --out DIR`.
 void addPhantomCommand(CLI::App& app);
+/// Adds `import aasce --images DIR --landmarks CSV --filenames CSV [--angles CSV] --out DIR`.
+void addImportCommand(CLI::App& app);
 /// Adds `bench {load|phantom}`.
 void addBenchCommand(CLI::App& app);
 

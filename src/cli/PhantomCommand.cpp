@@ -2,6 +2,9 @@
 
 #include "openrad/phantom/Phantom.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
@@ -32,8 +35,13 @@ void addPhantomCommand(CLI::App& app) {
     o.count = a->count;
     o.seed = a->seed;
     o.outDir = a->out;
-    o.progress = [](int done, int total) {
-      std::cerr << "\rstudies " << done << "/" << total << std::flush;
+    // A live counter on a terminal; in logs, one line per tenth of the work.
+    const bool tty = isatty(STDERR_FILENO) != 0;
+    o.progress = [tty](int done, int total) {
+      if (tty)
+        std::cerr << "\rstudies " << done << "/" << total << std::flush;
+      else if (done == total || done % std::max(1, total / 10) == 0)
+        std::cerr << "studies " << done << "/" << total << "\n";
     };
     const auto t0 = std::chrono::steady_clock::now();
     generators.at(a->kind)(o);

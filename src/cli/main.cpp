@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   openrad::cli::addInfoCommand(app);
   openrad::cli::addPhantomCommand(app);
+  openrad::cli::addImportCommand(app);
   openrad::cli::addBenchCommand(app);
   openrad::cli::addTrainCommand(app);
   openrad::cli::addEvalCommand(app);
