@@ -1,5 +1,7 @@
 #include "openrad/phantom/AasceImport.h"
 
+#include "StudyFiles.h"
+
 #include "openrad/io/IoError.h"
 #include "openrad/phantom/Cobb.h"
 #include "openrad/phantom/DatasetManifest.h"
@@ -45,18 +47,6 @@ std::vector<double> parseNumbers(const std::string& row) {
   return v;
 }
 
-std::string fmt(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f", v);
-  return buf;
-}
-
-void writeText(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw io::IoError(path.string(), "cannot open for writing");
-  out << text;
-  if (!out) throw io::IoError(path.string(), "write failed");
-}
 
 }  // namespace
 
@@ -122,9 +112,9 @@ AasceImportReport importAasce(const AasceImportOptions& o) {
     for (int k = 0; k < 17; ++k)
       for (int c = 0; c < 4; ++c) {
         const auto& p = pts[static_cast<std::size_t>(4 * k + c)];
-        lm << "ap," << vertebraName(k) << ',' << kApCornerNames[c] << ',' << fmt(p.x()) << ',' << fmt(p.y()) << '\n';
+        lm << "ap," << vertebraName(k) << ',' << kApCornerNames[c] << ',' << detail::fixed3(p.x()) << ',' << detail::fixed3(p.y()) << '\n';
       }
-    writeText(dir / "landmarks.csv", lm.str());
+    detail::writeTextFile(dir / "landmarks.csv", lm.str());
 
     const CobbAngles cobb = cobbAnglesAasce(pts, img.rows);
     std::ostringstream an;
@@ -138,15 +128,15 @@ AasceImportReport importAasce(const AasceImportOptions& o) {
       }
     }
     if (ref.size() >= 3) {
-      an << "cobb_proximal_thoracic," << fmt(ref[0]) << '\n';
-      an << "cobb_main_thoracic," << fmt(ref[1]) << '\n';
-      an << "cobb_thoracolumbar," << fmt(ref[2]) << '\n';
+      an << "cobb_proximal_thoracic," << detail::fixed3(ref[0]) << '\n';
+      an << "cobb_main_thoracic," << detail::fixed3(ref[1]) << '\n';
+      an << "cobb_thoracolumbar," << detail::fixed3(ref[2]) << '\n';
     } else {
-      an << "cobb_proximal_thoracic," << fmt(cobb.proximalThoracic.angleDeg) << '\n';
-      an << "cobb_main_thoracic," << fmt(cobb.mainThoracic.angleDeg) << '\n';
-      an << "cobb_thoracolumbar," << fmt(cobb.thoracolumbar.angleDeg) << '\n';
+      an << "cobb_proximal_thoracic," << detail::fixed3(cobb.proximalThoracic.angleDeg) << '\n';
+      an << "cobb_main_thoracic," << detail::fixed3(cobb.mainThoracic.angleDeg) << '\n';
+      an << "cobb_thoracolumbar," << detail::fixed3(cobb.thoracolumbar.angleDeg) << '\n';
     }
-    writeText(dir / "angles.csv", an.str());
+    detail::writeTextFile(dir / "angles.csv", an.str());
 
     nlohmann::ordered_json st;
     st["format"] = "openrad-spine-study";
@@ -161,12 +151,12 @@ AasceImportReport importAasce(const AasceImportOptions& o) {
     st["angles"] = "angles.csv";
     st["anglesFrom"] = ref.size() >= 3 ? "aasce angles.csv" : "computed from landmarks (AASCE definition)";
     st["cobbFromLandmarks"] = {cobb.proximalThoracic.angleDeg, cobb.mainThoracic.angleDeg, cobb.thoracolumbar.angleDeg};
-    writeText(dir / "study.json", st.dump(1) + "\n");
+    detail::writeTextFile(dir / "study.json", st.dump(1) + "\n");
     studies.push_back({{"folder", caseId}, {"patientId", caseId}, {"studyUid", ""}, {"groundTruth", caseId + "/study.json"}});
     ++report.imported;
   }
   manifest["count"] = studies.size();
-  writeText(fs::path(o.outDir) / "manifest.json", manifest.dump(2) + "\n");
+  detail::writeTextFile(fs::path(o.outDir) / "manifest.json", manifest.dump(2) + "\n");
   return report;
 }
 

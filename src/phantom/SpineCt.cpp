@@ -1,5 +1,7 @@
 #include "openrad/phantom/SpineCt.h"
 
+#include "StudyFiles.h"
+
 #include "openrad/io/DicomWriter.h"
 #include "openrad/io/Nifti.h"
 #include "openrad/phantom/DatasetManifest.h"
@@ -254,24 +256,7 @@ void generateSpineCt(const GenerateOptions& options) {
     table.push_back({{"value", SpineLabels::kPelvis}, {"name", "pelvis"}});
     table.push_back({{"value", SpineLabels::kFemur}, {"name", "femur"}});
     table.push_back({{"value", SpineLabels::kLung}, {"name", "lungs"}});
-    auto& pj = j["parameters"];
-    pj["scale"] = params.scale;
-    pj["ageYears"] = params.ageYears;
-    pj["sex"] = params.sex;
-    pj["kyphosisT4T12Deg"] = params.kyphosisDeg;
-    pj["lordosisL1S1Deg"] = params.lordosisDeg;
-    pj["curves"] = nlohmann::ordered_json::array();
-    for (const auto& c : params.curves)
-      pj["curves"].push_back({{"region", c.region}, {"cobbDeg", c.cobbDeg}, {"upperEnd", vertebraName(c.upperEnd)},
-                              {"lowerEnd", vertebraName(c.lowerEnd)}, {"convexity", c.convexity > 0 ? "right" : "left"},
-                              {"apicalRotationDeg", c.apicalRotationDeg}});
-    pj["fracture"] = params.fractureLevel < 0 ? nlohmann::ordered_json(nullptr)
-                                              : nlohmann::ordered_json{{"level", vertebraName(params.fractureLevel)},
-                                                                       {"anteriorHeightLoss", params.fractureHeightLoss}};
-    pj["listhesis"] = params.listhesisLevel < 0 ? nlohmann::ordered_json(nullptr)
-                                                : nlohmann::ordered_json{{"level", vertebraName(params.listhesisLevel)},
-                                                                         {"grade", params.listhesisGrade},
-                                                                         {"slipPercent", params.listhesisPercent}};
+    j["parameters"] = detail::spineParametersJson(params);
     auto& vj = j["vertebrae"] = nlohmann::ordered_json::array();
     for (const auto& v : model.vertebrae) {
       nlohmann::ordered_json o;

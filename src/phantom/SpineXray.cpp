@@ -1,5 +1,7 @@
 #include "openrad/phantom/SpineXray.h"
 
+#include "StudyFiles.h"
+
 #include "openrad/io/DicomWriter.h"
 #include "openrad/phantom/DatasetManifest.h"
 #include "openrad/phantom/Phantom.h"
@@ -128,18 +130,6 @@ nlohmann::ordered_json cobbJson(const CobbCurveMeasure& c) {
   return {{"angleDeg", c.angleDeg}, {"upper", vertebraName(c.upper)}, {"lower", vertebraName(c.lower)}};
 }
 
-std::string fmtNum(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f", v);
-  return buf;
-}
-
-void writeText(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw io::IoError(path.string(), "cannot open for writing");
-  out << text;
-  if (!out) throw io::IoError(path.string(), "write failed");
-}
 
 }  // namespace
 
@@ -171,34 +161,7 @@ std::string spineXrayGroundTruthJson(const SpineXrayStudy& st, const std::vector
   j["index"] = st.index;
   j["coordinateSystem"] = "LPS mm (DICOM patient); pixels (col,row) with (0,0) at the centre of the top-left pixel";
   const auto& p = st.model.params;
-  auto& pj = j["parameters"];
-  pj["scale"] = p.scale;
-  pj["sex"] = p.sex;
-  pj["ageYears"] = p.ageYears;
-  pj["kyphosisT4T12Deg"] = p.kyphosisDeg;
-  pj["lordosisL1S1Deg"] = p.lordosisDeg;
-  pj["sacralSlopeDeg"] = p.sacralSlopeDeg;
-  pj["proximalKyphosisT1T4Deg"] = p.proximalKyphosisDeg;
-  pj["trunkShiftDeg"] = p.trunkShiftDeg;
-  pj["boneDensity"] = p.boneDensity;
-  pj["torsoHalfWidth"] = p.torsoHalfWidth;
-  pj["torsoHalfDepth"] = p.torsoHalfDepth;
-  auto& curves = pj["curves"] = nlohmann::ordered_json::array();
-  for (const auto& c : p.curves)
-    curves.push_back({{"region", c.region},
-                      {"cobbDeg", c.cobbDeg},
-                      {"upperEnd", vertebraName(c.upperEnd)},
-                      {"lowerEnd", vertebraName(c.lowerEnd)},
-                      {"apex", vertebraName(c.apex)},
-                      {"convexity", c.convexity > 0 ? "right" : "left"},
-                      {"apicalRotationDeg", c.apicalRotationDeg}});
-  pj["fracture"] = p.fractureLevel < 0 ? nlohmann::ordered_json(nullptr)
-                                       : nlohmann::ordered_json{{"level", vertebraName(p.fractureLevel)},
-                                                                {"anteriorHeightLoss", p.fractureHeightLoss}};
-  pj["listhesis"] = p.listhesisLevel < 0 ? nlohmann::ordered_json(nullptr)
-                                         : nlohmann::ordered_json{{"level", vertebraName(p.listhesisLevel)},
-                                                                  {"grade", p.listhesisGrade},
-                                                                  {"slipPercent", p.listhesisPercent}};
+  j["parameters"] = detail::spineParametersJson(p);
   // Model truth per sampled region (0 where the pattern has no such curve).
   auto regionCobb = [&](const std::string& r) {
     for (const auto& c : p.curves)
@@ -254,7 +217,7 @@ std::string spineLandmarksCsv(const SpineXrayStudy& st) {
       for (int c = 0; c < 4; ++c) {
         const auto& p = v.landmarks[static_cast<std::size_t>(4 * k + c)];
         out << (view == 0 ? "ap" : "lateral") << ',' << vertebraName(k) << ','
-            << (view == 0 ? kApCornerNames[c] : kLatCornerNames[c]) << ',' << fmtNum(p.x()) << ',' << fmtNum(p.y())
+            << (view == 0 ? kApCornerNames[c] : kLatCornerNames[c]) << ',' << detail::fixed3(p.x()) << ',' << detail::fixed3(p.y())
             << '\n';
       }
   }
@@ -264,11 +227,11 @@ std::string spineLandmarksCsv(const SpineXrayStudy& st) {
 std::string spineAnglesCsv(const SpineXrayStudy& st) {
   std::ostringstream out;
   out << "measure,value_deg\n";
-  out << "cobb_proximal_thoracic," << fmtNum(st.cobb.proximalThoracic.angleDeg) << '\n';
-  out << "cobb_main_thoracic," << fmtNum(st.cobb.mainThoracic.angleDeg) << '\n';
-  out << "cobb_thoracolumbar," << fmtNum(st.cobb.thoracolumbar.angleDeg) << '\n';
-  out << "kyphosis_t4_t12," << fmtNum(st.lateralKyphosisDeg) << '\n';
-  out << "lordosis_l1_s1," << fmtNum(st.lateralLordosisDeg) << '\n';
+  out << "cobb_proximal_thoracic," << detail::fixed3(st.cobb.proximalThoracic.angleDeg) << '\n';
+  out << "cobb_main_thoracic," << detail::fixed3(st.cobb.mainThoracic.angleDeg) << '\n';
+  out << "cobb_thoracolumbar," << detail::fixed3(st.cobb.thoracolumbar.angleDeg) << '\n';
+  out << "kyphosis_t4_t12," << detail::fixed3(st.lateralKyphosisDeg) << '\n';
+  out << "lordosis_l1_s1," << detail::fixed3(st.lateralLordosisDeg) << '\n';
   return out.str();
 }
 
@@ -389,8 +352,8 @@ void generateSpineXray(const GenerateOptions& options) {
         const auto written = io::writeDicomSeries(*v.image, patient, study, series, (dir / sub).string(), wo);
         for (const auto& f : written.files) files[view].push_back(sub + "/" + fs::path(f).filename().string());
       }
-      writeText(dir / "ground_truth.json", spineXrayGroundTruthJson(st, files[0], files[1]));
-      writeText(dir / "landmarks.csv", spineLandmarksCsv(st));
+      detail::writeTextFile(dir / "ground_truth.json", spineXrayGroundTruthJson(st, files[0], files[1]));
+      detail::writeTextFile(dir / "landmarks.csv", spineLandmarksCsv(st));
       // study.json: the entry point shared with real-data folders (docs/phantom-formats.md).
       nlohmann::ordered_json sj;
       sj["format"] = "openrad-spine-study";
@@ -408,8 +371,8 @@ void generateSpineXray(const GenerateOptions& options) {
       sj["landmarks"] = "landmarks.csv";
       sj["angles"] = "angles.csv";
       sj["groundTruth"] = "ground_truth.json";
-      writeText(dir / "study.json", sj.dump(1) + "\n");
-      writeText(dir / "angles.csv", spineAnglesCsv(st));
+      detail::writeTextFile(dir / "study.json", sj.dump(1) + "\n");
+      detail::writeTextFile(dir / "angles.csv", spineAnglesCsv(st));
       ManifestEntry e;
       e.folder = name;
       e.patientId = patient.id;
