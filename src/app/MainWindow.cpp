@@ -261,9 +261,12 @@ void MainWindow::onLoadFinished() {
   m_progressLabel->hide();
   m_progress->hide();
   m_cancel->hide();
-  statusBar()->showMessage(outcome.cancelled ? tr("Loading cancelled; %n series kept", nullptr, int(seriesCount))
-                                             : tr("Loaded %n series", nullptr, int(seriesCount)),
-                           5000);
+  QString message = outcome.cancelled ? tr("Loading cancelled; %n series kept", nullptr, int(seriesCount))
+                                      : tr("Loaded %n series", nullptr, int(seriesCount));
+  if (!m_lastProblems.isEmpty())
+    message += tr("; %n file(s) skipped or with warnings, first: %1", nullptr, int(m_lastProblems.size()))
+                   .arg(m_lastProblems.front());
+  statusBar()->showMessage(message, m_lastProblems.isEmpty() ? 5000 : 20000);
   Q_EMIT loadFinished();
 }
 
@@ -277,6 +280,7 @@ void MainWindow::reportProblems(const LoadOutcome& outcome) {
                  .arg(issue.severity == core::LoadIssue::Severity::Error ? tr("Error:") : tr("Warning:"),
                       QString::fromStdString(issue.file), QString::fromStdString(issue.message));
   }
+  if (errors == 0) return;  // warnings only (skipped non-image files): the status bar says so, no dialog
   auto* box = new QMessageBox(errors > 0 ? QMessageBox::Warning : QMessageBox::Information, tr("Loading problems"),
                               errors > 0 ? tr("%n file(s) could not be loaded. Everything else that loaded is open.",
                                               nullptr, errors)
