@@ -90,7 +90,6 @@ void scanFolder(const fs::path& folder, Inputs& in, const detail::LoadContext& c
 }
 
 core::LoadResult loadNifti(const std::string& file) {
-  core::LoadResult result;
   auto image = readNifti(file);
   auto series = std::make_shared<core::Series>();
   auto& info = series->info;
@@ -104,14 +103,7 @@ core::LoadResult loadNifti(const std::string& file) {
   info.files = {file};
   if (detail::isBlankImage(*image)) info.problems.push_back(detail::kBlankImageProblem);
   series->image = std::move(image);
-  core::Study study;
-  study.info.studyUid = info.studyUid;
-  study.info.description = info.description;
-  study.series.push_back(std::move(series));
-  core::Patient patient;
-  patient.studies.push_back(std::move(study));
-  result.patients.push_back(std::move(patient));
-  return result;
+  return detail::singleSeriesResult(std::move(series));
 }
 
 }  // namespace

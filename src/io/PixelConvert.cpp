@@ -223,4 +223,16 @@ bool convertFrame(const RawFrame& frame, const Conversion& conversion, void* out
   return false;
 }
 
+core::LoadResult singleSeriesResult(std::shared_ptr<core::Series> series) {
+  core::Study study;
+  study.info.studyUid = series->info.studyUid;
+  study.info.description = series->info.description;
+  study.series.push_back(std::move(series));
+  core::Patient patient;
+  patient.studies.push_back(std::move(study));
+  core::LoadResult result;
+  result.patients.push_back(std::move(patient));
+  return result;
+}
+
 }  // namespace openrad::io::detail

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "openrad/core/Study.h"
+
 #include "openrad/core/Image.h"
 
 #include <cstdint>
@@ -45,6 +47,9 @@ std::optional<bool> convertInPlace(void* data, std::int64_t pixels, SampleType s
 /// True when every voxel holds the same value (stops at the first difference, so cheap for real images).
 bool isBlankImage(const core::Image& image);
 /// The SeriesInfo::problems text for a blank image.
+/// A LoadResult holding one series in one study of one (anonymous) patient: NIfTI and plain images.
+core::LoadResult singleSeriesResult(std::shared_ptr<core::Series> series);
+
 inline constexpr const char* kBlankImageProblem = "blank image: every pixel has the same value";
 
 /// Bytes per element of a sample type.

@@ -106,16 +106,7 @@ core::LoadResult readPlainRadiograph(const std::string& path) {
   info.problems.push_back("no pixel spacing in a " + info.sourceFormat + " file: sizes are in pixels");
   if (isBlankImage(*image)) info.problems.push_back(kBlankImageProblem);
   series->image = std::move(image);
-
-  core::LoadResult result;
-  core::Study study;
-  study.info.studyUid = info.studyUid;
-  study.info.description = info.description;
-  study.series.push_back(std::move(series));
-  core::Patient patient;
-  patient.studies.push_back(std::move(study));
-  result.patients.push_back(std::move(patient));
-  return result;
+  return singleSeriesResult(std::move(series));
 }
 
 }  // namespace openrad::io::detail

@@ -259,17 +259,8 @@ void generateSpineCt(const GenerateOptions& options) {
     j["parameters"] = detail::spineParametersJson(params);
     auto& vj = j["vertebrae"] = nlohmann::ordered_json::array();
     for (const auto& v : model.vertebrae) {
-      nlohmann::ordered_json o;
-      o["name"] = v.name;
-      o["centre"] = vec(v.centre);
+      nlohmann::ordered_json o = detail::vertebraJson(v);
       o["centreVoxel"] = vec(g.physicalToIndex(v.centre));
-      o["apCorners"] = nlohmann::ordered_json::array();
-      for (const auto& c : v.apCorners) o["apCorners"].push_back(vec(c));
-      o["lateralCorners"] = nlohmann::ordered_json::array();
-      for (const auto& c : v.lateralCorners) o["lateralCorners"].push_back(vec(c));
-      o["coronalTiltDeg"] = v.coronalTiltDeg;
-      o["sagittalTiltDeg"] = v.sagittalTiltDeg;
-      o["axialRotationDeg"] = v.axialRotationDeg;
       vj.push_back(std::move(o));
     }
     j["sagittal"] = {{"kyphosisT4T12Deg", model.realisedKyphosisDeg}, {"lordosisL1S1Deg", model.realisedLordosisDeg}};

@@ -184,18 +184,9 @@ std::string spineXrayGroundTruthJson(const SpineXrayStudy& st, const std::vector
                    {"lateralImageLordosisL1S1Deg", st.lateralLordosisDeg}};
   auto& vj = j["vertebrae"] = nlohmann::ordered_json::array();
   for (const auto& v : st.model.vertebrae) {
-    nlohmann::ordered_json o;
-    o["name"] = v.name;
-    o["centre"] = vec(v.centre);
+    nlohmann::ordered_json o = detail::vertebraJson(v);
     o["axes"] = {vec(Eigen::Vector3d(v.frame.col(0))), vec(Eigen::Vector3d(v.frame.col(1))),
                  vec(Eigen::Vector3d(v.frame.col(2)))};
-    o["apCorners"] = nlohmann::ordered_json::array();
-    for (const auto& c : v.apCorners) o["apCorners"].push_back(vec(c));
-    o["lateralCorners"] = nlohmann::ordered_json::array();
-    for (const auto& c : v.lateralCorners) o["lateralCorners"].push_back(vec(c));
-    o["coronalTiltDeg"] = v.coronalTiltDeg;
-    o["sagittalTiltDeg"] = v.sagittalTiltDeg;
-    o["axialRotationDeg"] = v.axialRotationDeg;
     o["bodyWidth"] = 2 * v.halfWidth;
     o["bodyDepth"] = 2 * v.halfDepth;
     o["heightAnterior"] = v.heightAnterior;

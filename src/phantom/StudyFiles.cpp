@@ -20,6 +20,22 @@ void writeTextFile(const std::filesystem::path& path, const std::string& text) {
   if (!out) throw io::IoError(path.string(), "write failed");
 }
 
+static nlohmann::ordered_json vec(const Eigen::Vector3d& v) { return {v.x(), v.y(), v.z()}; }
+
+nlohmann::ordered_json vertebraJson(const VertebraPose& v) {
+  nlohmann::ordered_json o;
+  o["name"] = v.name;
+  o["centre"] = vec(v.centre);
+  o["apCorners"] = nlohmann::ordered_json::array();
+  for (const auto& c : v.apCorners) o["apCorners"].push_back(vec(c));
+  o["lateralCorners"] = nlohmann::ordered_json::array();
+  for (const auto& c : v.lateralCorners) o["lateralCorners"].push_back(vec(c));
+  o["coronalTiltDeg"] = v.coronalTiltDeg;
+  o["sagittalTiltDeg"] = v.sagittalTiltDeg;
+  o["axialRotationDeg"] = v.axialRotationDeg;
+  return o;
+}
+
 nlohmann::ordered_json spineParametersJson(const SpineParams& p) {
   nlohmann::ordered_json pj;
   pj["scale"] = p.scale;

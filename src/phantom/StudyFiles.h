@@ -14,6 +14,8 @@ namespace openrad::phantom::detail {
 std::string fixed3(double v);
 /// Writes a whole text file; throws io::IoError naming the file.
 void writeTextFile(const std::filesystem::path& path, const std::string& text);
+/// One vertebra's pose as written in every spine study's ground truth (LPS mm, degrees).
+nlohmann::ordered_json vertebraJson(const VertebraPose& v);
 /// The sampled spine parameters as written in every spine study's ground truth.
 nlohmann::ordered_json spineParametersJson(const SpineParams& p);
 
