@@ -1,6 +1,8 @@
 #include "openrad/phantom/AasceImport.h"
 #include "openrad/phantom/Cobb.h"
 
+#include "TempDir.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -42,8 +44,8 @@ TEST(SpineAasce, ParsesNormalisedRowIntoPixels) {
 }
 
 TEST(SpineAasce, ImportsIntoTheRealDataFolderFormat) {
-  const fs::path root = fs::temp_directory_path() / "openrad_spine_test_aasce";
-  fs::remove_all(root);
+  const openrad::test::TempDir dir("openrad_spine_test_aasce");
+  const fs::path root = dir.path();
   fs::create_directories(root / "data");
   fs::create_directories(root / "labels");
   writePgm(root / "data" / "case1.pgm", 200, 500);

@@ -3,6 +3,8 @@
 #include "openrad/phantom/Phantom.h"
 #include "openrad/phantom/SpineCt.h"
 
+#include "TempDir.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -27,9 +29,10 @@ std::string slurp(const fs::path& p) {
 
 /// One generated CT study shared by the tests of this file (generation takes seconds).
 const fs::path& ctStudy() {
+  // Per process: ctest runs the tests of this file in parallel processes.
+  static const openrad::test::TempDir dir("openrad_spine_test_ct");
   static const fs::path root = [] {
-    const fs::path p = fs::temp_directory_path() / "openrad_spine_test_ct";
-    fs::remove_all(p);
+    const fs::path p = dir.path() / "study";
     GenerateOptions o;
     o.outDir = p.string();
     o.seed = 77;

@@ -2,6 +2,8 @@
 #include "openrad/phantom/Phantom.h"
 #include "openrad/phantom/SpineXray.h"
 
+#include "TempDir.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -23,7 +25,9 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path scratch(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / ("openrad_spine_test_" + name);
+  // Per process: ctest runs the tests of this file in parallel processes.
+  static const openrad::test::TempDir base("openrad_spine_test");
+  const fs::path p = base.path() / name;
   fs::remove_all(p);
   fs::create_directories(p);
   return p;
