@@ -4,6 +4,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QOpenGLContext>
+#include <QSurfaceFormat>
 #include <QOpenGLExtraFunctions>
 #include <QWheelEvent>
 
@@ -16,6 +17,17 @@
 #include <vtkRenderer.h>
 
 namespace openrad::app {
+
+void setVtkDefaultSurfaceFormat() {
+  QSurfaceFormat format;
+  format.setRenderableType(QSurfaceFormat::OpenGL);
+  format.setVersion(3, 2);
+  format.setProfile(QSurfaceFormat::CoreProfile);
+  format.setDepthBufferSize(24);
+  format.setStencilBufferSize(8);
+  format.setSamples(0);
+  QSurfaceFormat::setDefaultFormat(format);
+}
 
 VtkView::VtkView(QWidget* parent) : QOpenGLWidget(parent) {
   m_renderWindow = vtkSmartPointer<vtkGenericOpenGLRenderWindow>::New();

@@ -1,6 +1,7 @@
 #include "openrad/app/MainWindow.h"
 #include "openrad/app/SliceView.h"
 #include "openrad/app/Theme.h"
+#include "openrad/app/VtkView.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -14,14 +15,7 @@
 
 int main(int argc, char** argv) {
   // VTK needs a 3.2 core context; the default format must be set before QApplication exists.
-  QSurfaceFormat format;
-  format.setRenderableType(QSurfaceFormat::OpenGL);
-  format.setVersion(3, 2);
-  format.setProfile(QSurfaceFormat::CoreProfile);
-  format.setDepthBufferSize(24);
-  format.setStencilBufferSize(8);
-  format.setSamples(0);
-  QSurfaceFormat::setDefaultFormat(format);
+  openrad::app::setVtkDefaultSurfaceFormat();
 
   QApplication application(argc, argv);
   QApplication::setApplicationName(QStringLiteral("OpenRad"));

@@ -6,6 +6,7 @@
 #include "openrad/app/StudyBrowser.h"
 #include "openrad/app/StudyLoader.h"
 #include "openrad/app/VolumeView.h"
+#include "openrad/app/VtkView.h"
 #include "openrad/core/Commands.h"
 #include "openrad/io/DicomWriter.h"
 #include "openrad/render/VolumeScene.h"
@@ -433,14 +434,7 @@ TEST_F(MainWindowGui, CloseAllEmptiesTheViews) {
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  QSurfaceFormat format;
-  format.setRenderableType(QSurfaceFormat::OpenGL);
-  format.setVersion(3, 2);
-  format.setProfile(QSurfaceFormat::CoreProfile);
-  format.setDepthBufferSize(24);
-  format.setStencilBufferSize(8);
-  format.setSamples(0);
-  QSurfaceFormat::setDefaultFormat(format);
+  openrad::app::setVtkDefaultSurfaceFormat();
 
   const char* platform = std::getenv("QT_QPA_PLATFORM");
   const bool offscreen = platform && std::string(platform) == "offscreen";

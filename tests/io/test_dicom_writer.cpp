@@ -1,5 +1,6 @@
 #include "openrad/io/DicomWriter.h"
 
+#include "Dciodvfy.h"
 #include "TempDir.h"
 
 #include <gtest/gtest.h>
@@ -34,17 +35,12 @@ std::string readFile(const std::string& path) {
   return ss.str();
 }
 
-// Runs dciodvfy and returns its error lines ("Error" prefix), or nullopt when it is not installed.
+// Error lines of dciodvfy ("Error" prefix), or nullopt when it is not installed.
 std::optional<std::string> dciodvfyErrors(const std::string& file) {
-  if (std::system("command -v dciodvfy >/dev/null 2>&1") != 0) return std::nullopt;
-  std::string cmd = "dciodvfy '" + file + "' 2>&1";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  std::string out, errors;
-  char buf[4096];
-  while (pipe && fgets(buf, sizeof buf, pipe.get())) out += buf;
-  std::istringstream lines(out);
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind("Error", 0) == 0) errors += line + "\n";
+  const auto report = test::runDciodvfy(file);
+  if (!report) return std::nullopt;
+  std::string errors;
+  for (const auto& e : report->errors) errors += e + "\n";
   return errors;
 }
 

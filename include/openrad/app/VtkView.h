@@ -12,6 +12,10 @@ class QSurface;
 
 namespace openrad::app {
 
+/// Sets the default OpenGL surface format VTK needs (3.2 core, depth 24, stencil 8, no MSAA).
+/// Call before the QApplication exists.
+void setVtkDefaultSurfaceFormat();
+
 /// A QOpenGLWidget hosting a vtkGenericOpenGLRenderWindow (VTK's Qt module is Qt5-only on Debian).
 /// VTK renders only inside paintGL; everything else (interaction, scene changes) calls update().
 class VtkView : public QOpenGLWidget {
