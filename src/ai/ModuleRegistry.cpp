@@ -2,10 +2,31 @@
 
 #include "openrad/ai/XrayLandmarks.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
+#include <system_error>
 
 namespace openrad::ai {
+
+namespace fs = std::filesystem;
+
+std::string defaultModelsRoot() {
+  if (const char* env = std::getenv("OPENRAD_MODELS"); env && *env) return env;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> candidates;
+  if (!ec) {
+    const fs::path dir = exe.parent_path();
+    candidates = {dir / ".." / "share" / "openrad" / "models", dir / ".." / "models", dir / ".." / ".." / "models"};
+  }
+#ifdef OPENRAD_SOURCE_MODELS_DIR
+  candidates.emplace_back(OPENRAD_SOURCE_MODELS_DIR);
+#endif
+  for (const auto& c : candidates)
+    if (fs::is_regular_file(c / kXrayLandmarksId / "manifest.json", ec)) return fs::weakly_canonical(c, ec).string();
+  return {};
+}
 
 ModuleRegistry ModuleRegistry::builtIn() {
   ModuleRegistry r;

@@ -10,6 +10,11 @@
 namespace openrad::ai {
 
 /// The known AI modules and how to build them from a models root folder (models/<id>/).
+/// The models root the programs use: $OPENRAD_MODELS when set, else the first of
+/// <executable dir>/../share/openrad/models, <executable dir>/../models, <executable dir>/../../models and the
+/// source tree's models/ (a build-tree run) that holds a module folder. Returns "" when none exists.
+std::string defaultModelsRoot();
+
 class ModuleRegistry {
 public:
   /// Builds a module from its model folder (models/<id>); throws ModelError when the model is unusable.
