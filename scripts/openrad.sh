@@ -63,6 +63,11 @@ demo() {
     log "openrad-cli info $SAMPLES/$kind"
     "$cli" info "$SAMPLES/$kind"
   done
+  local study
+  study="$(find "$SAMPLES/spine-xray" -mindepth 1 -maxdepth 1 -type d -name 'spine_xray_*' | sort | head -n 1)"
+  log "openrad-cli analyze $study --modules xray-landmarks --out $SAMPLES/analysis"
+  "$cli" analyze "$study" --modules xray-landmarks --out "$SAMPLES/analysis"
+  log "AP spine report: $SAMPLES/analysis/report.pdf (CSV, JSON and the key image overlay.png beside it)"
   log "done. Open the studies in the workstation: $BUILD/src/app/openrad $SAMPLES/spine-xray"
 }
 

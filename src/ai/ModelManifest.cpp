@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -125,6 +126,22 @@ void ModelManifest::verifyWeights(const std::string& dir) const {
 double ModelManifest::param(const std::string& name, double fallback) const {
   auto it = architectureParams.find(name);
   return it == architectureParams.end() ? fallback : it->second;
+}
+
+std::string ModelManifest::userNote() const {
+  std::string note = id + " " + version;
+  const bool phantoms = training.dataSeed != 0 || training.data.find("phantom") != std::string::npos;
+  if (phantoms) note += ", trained on synthetic phantoms only (no real radiographs)";
+  else if (!training.data.empty()) note += ", trained on " + training.data;
+  if (const auto mae = metrics.find("heldout.cobb_mae_deg"); mae != metrics.end()) {
+    char value[32];
+    std::snprintf(value, sizeof value, "%.1f", mae->second);
+    note += std::string("; held-out ") + (phantoms ? "phantom " : "") + "Cobb MAE " + value + "\u00B0";
+    if (const auto n = metrics.find("heldout.studies"); n != metrics.end())
+      note += " on " + std::to_string(static_cast<int>(n->second)) + " studies";
+  }
+  note += "; not validated on patients, not for diagnostic use.";
+  return note;
 }
 
 }  // namespace openrad::ai

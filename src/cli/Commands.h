@@ -12,6 +12,9 @@ void addPhantomCommand(CLI::App& app);
 void addImportCommand(CLI::App& app);
 /// Adds `bench {load|phantom}`.
 void addBenchCommand(CLI::App& app);
+/// Adds `analyze PATH --out DIR [--modules ID,...] [--models DIR] [--threads N] [--json]`: runs AI modules and
+/// writes measurements.csv, landmarks.csv, findings.json, overlay.png and report.pdf per analysed series.
+void addAnalyzeCommand(CLI::App& app);
 
 /// Exit code of the sub-command that ran (set by its callback).
 int& exitCode();

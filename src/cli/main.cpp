@@ -6,7 +6,7 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
-  CLI::App app{"OpenRad command line: inspect studies, generate phantoms, benchmark."};
+  CLI::App app{"OpenRad command line: inspect studies, generate phantoms, analyse and export, benchmark."};
   app.require_subcommand(1);
   openrad::cli::addInfoCommand(app);
   openrad::cli::addPhantomCommand(app);
@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   openrad::cli::addBenchCommand(app);
   openrad::cli::addTrainCommand(app);
   openrad::cli::addEvalCommand(app);
+  openrad::cli::addAnalyzeCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

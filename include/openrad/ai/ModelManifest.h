@@ -53,6 +53,9 @@ struct ModelManifest {
   void verifyWeights(const std::string& dir) const;
   /// Numeric architecture parameter, or `fallback` when absent.
   double param(const std::string& name, double fallback) const;
+  /// What a reader of a report must know about the model: id, version, training data (synthetic phantoms
+  /// or the dataset named), held-out Cobb MAE when recorded, and that it is not validated for diagnosis.
+  std::string userNote() const;
 };
 
 }  // namespace openrad::ai
