@@ -1,11 +1,20 @@
 #include "openrad/app/MainWindow.h"
 
+#include "openrad/ai/ModelManifest.h"
+#include "openrad/ai/SpineFindings.h"
+#include "openrad/ai/XrayLandmarks.h"
+#include "openrad/app/AnalysisRunner.h"
+#include "openrad/app/AnnotatedSliceView.h"
 #include "openrad/app/DocumentAdapter.h"
+#include "openrad/app/MeasurementsPanel.h"
 #include "openrad/app/SessionManager.h"
 #include "openrad/app/SliceView.h"
 #include "openrad/app/StudyBrowser.h"
 #include "openrad/app/StudyLoader.h"
 #include "openrad/app/VolumeView.h"
+#include "openrad/core/Commands.h"
+#include "openrad/measure/PixelScale.h"
+#include "openrad/report/FindingsFolder.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -46,6 +55,8 @@ MainWindow::MainWindow(const Options& options, QWidget* parent) : QMainWindow(pa
   setAcceptDrops(true);
   m_documentAdapter = new DocumentAdapter(m_document, this);
   m_loader = new StudyLoader(this);
+  m_analysis = new AnalysisRunner(options.modelsRoot, this);
+  installDerivedUpdater();
   m_sessions = std::make_unique<SessionManager>(
       m_document, (QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/sessions").toStdString(),
       [this](const std::string& message) { statusBar()->showMessage(QString::fromStdString(message), 15000); });
@@ -57,6 +68,16 @@ MainWindow::MainWindow(const Options& options, QWidget* parent) : QMainWindow(pa
     m_progressLabel->setText(text);
   });
   connect(m_documentAdapter, &DocumentAdapter::undoStateChanged, this, [this] { updateUndoActions(); });
+  connect(m_documentAdapter, &DocumentAdapter::changed, m_sliceView, &AnnotatedSliceView::documentChanged);
+  connect(m_documentAdapter, &DocumentAdapter::changed, this, [this](const core::ChangeSet& changes) {
+    if (changes.reset || changes.seriesUid.empty() || QString::fromStdString(changes.seriesUid) == m_shownSeries)
+      refreshMeasurements();
+  });
+  connect(m_analysis, &AnalysisRunner::finished, this, &MainWindow::onAnalysisFinished);
+  connect(m_analysis, &AnalysisRunner::progress, this, [this](double fraction, const QString& text) {
+    m_analysisProgress->setValue(static_cast<int>(fraction * 1000.0));
+    m_analysisLabel->setText(text);
+  });
   updateUndoActions();
 }
 
@@ -67,10 +88,13 @@ MainWindow::~MainWindow() {
   m_queue.clear();
   m_loader->cancel();
   m_loader->wait();
+  m_analysis->cancel();
+  m_analysis->wait();
+  m_document.setDerivedUpdater({});
 }
 
 void MainWindow::buildUi() {
-  m_sliceView = new SliceView(this);
+  m_sliceView = new AnnotatedSliceView(m_document, this);
   setCentralWidget(m_sliceView);
 
   m_browser = new StudyBrowser(this);
@@ -92,6 +116,13 @@ void MainWindow::buildUi() {
     resizeDocks({m_browserDock}, {330}, Qt::Horizontal);
   }
 
+  m_measurements = new MeasurementsPanel(this);
+  m_measurementsDock = new QDockWidget(tr("Measurements"), this);
+  m_measurementsDock->setObjectName("measurementsDock");
+  m_measurementsDock->setWidget(m_measurements);
+  addDockWidget(Qt::RightDockWidgetArea, m_measurementsDock);
+  if (m_volumeDock) splitDockWidget(m_volumeDock, m_measurementsDock, Qt::Vertical);
+
   m_cursorLabel = new QLabel(this);
   m_cursorLabel->setMinimumWidth(300);
   statusBar()->addWidget(m_cursorLabel, 1);
@@ -109,6 +140,20 @@ void MainWindow::buildUi() {
     m_loader->cancel();
     m_progressLabel->setText(tr("Cancelling…"));
   });
+  m_analysisLabel = new QLabel(this);
+  m_analysisProgress = new QProgressBar(this);
+  m_analysisProgress->setRange(0, 1000);
+  m_analysisProgress->setMaximumWidth(160);
+  m_analysisProgress->setTextVisible(false);
+  m_analysisCancel = new QPushButton(tr("Stop Analysis"), this);
+  m_analysisCancel->setToolTip(tr("Stop the AI analysis; nothing is changed"));
+  connect(m_analysisCancel, &QPushButton::clicked, m_analysis, &AnalysisRunner::cancel);
+  statusBar()->addPermanentWidget(m_analysisLabel);
+  statusBar()->addPermanentWidget(m_analysisProgress);
+  statusBar()->addPermanentWidget(m_analysisCancel);
+  m_analysisLabel->hide();
+  m_analysisProgress->hide();
+  m_analysisCancel->hide();
   statusBar()->addPermanentWidget(m_progressLabel);
   statusBar()->addPermanentWidget(m_progress);
   statusBar()->addPermanentWidget(m_cancel);
@@ -145,6 +190,17 @@ void MainWindow::buildMenus() {
   m_undo->setShortcut(QKeySequence(tr("Ctrl+Z")));
   m_redo = edit->addAction(tr("&Redo"), m_documentAdapter, &DocumentAdapter::redo);
   m_redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))});
+
+  QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
+  m_analyseAction = analysis->addAction(tr("&Analyse AP Spine Radiograph (landmarks, Cobb)"), this,
+                                        [this] { analyseShownSeries(QString::fromUtf8(ai::kXrayLandmarksId)); });
+  m_analyseAction->setShortcut(QKeySequence(tr("Ctrl+Shift+A")));
+  m_analyseAction->setStatusTip(tr("Find the 68 vertebra corners T1–L5 and measure Cobb angles and heights"));
+  analysis->addAction(tr("&Stop Analysis"), m_analysis, &AnalysisRunner::cancel);
+  analysis->addSeparator();
+  m_exportAction = analysis->addAction(tr("&Export Findings (PDF, CSV, JSON)…"), this,
+                                       &MainWindow::exportFindingsInteractively);
+  m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   QMenu* windows = view->addMenu(tr("&Window/Level"));
@@ -195,6 +251,7 @@ void MainWindow::buildMenus() {
   }
   view->addSeparator();
   view->addAction(m_browserDock->toggleViewAction());
+  view->addAction(m_measurementsDock->toggleViewAction());
   if (m_volumeDock) view->addAction(m_volumeDock->toggleViewAction());
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -206,6 +263,8 @@ void MainWindow::buildMenus() {
            "  Right-drag: window (left/right) and level (up/down)\n"
            "  Left-drag: pan;  Middle-drag or Ctrl+wheel: zoom\n"
            "  R: reset zoom, pan and window\n"
+           "  Landmarks: drag a corner handle to correct it (Esc cancels the drag); Ctrl+Z / Ctrl+Shift+Z\n"
+           "  Ctrl+Shift+A: analyse the radiograph;  Ctrl+E: export PDF/CSV/JSON\n"
            "  F2–F5: CT presets;  F6: automatic window;  Ctrl+1/2/3: axial/coronal/sagittal\n\n"
            "3D view:\n  Left-drag rotate, right-drag or wheel zoom, middle-drag pan, R reset"));
   });
@@ -331,6 +390,7 @@ void MainWindow::showSeries(const QString& seriesUid) {
   }
   m_browser->selectSeries(seriesUid);
   updateTitle();
+  refreshMeasurements();
   Q_EMIT seriesShown(seriesUid);
 }
 
@@ -348,6 +408,7 @@ void MainWindow::closeAll() {
   m_browser->setStudies(m_loaded);
   m_cursorLabel->clear();
   updateTitle();
+  refreshMeasurements();
 }
 
 QImage MainWindow::screenshot() {
@@ -359,6 +420,157 @@ QImage MainWindow::screenshot() {
     painter.drawImage(target, view->grabFramebuffer());
   }
   return image;
+}
+
+void MainWindow::installDerivedUpdater() {
+  // Measurements follow their landmarks: after every command on a series with an AP corner set, before the
+  // observers (panel, overlay, autosave) hear of it.
+  m_document.setDerivedUpdater([this](const std::string& seriesUid, core::SeriesAnnotations& annotations,
+                                      core::ChangeSet& changes) {
+    if (!annotations.landmarkSets.count(ai::kApCornerSetName)) return;
+    const auto series = m_loaded.findSeries(seriesUid);
+    if (!series || !series->image) return;
+    ai::updateSpineMeasurements(annotations, changes, ai::kApCornerSetName, measure::pixelScale(*series),
+                                static_cast<double>(series->image->geometry().size[1]));
+  });
+}
+
+void MainWindow::refreshMeasurements() {
+  const bool shown = !m_shownSeries.isEmpty() && m_sliceView->series();
+  m_measurements->setAnnotations(shown ? &m_document.annotations(m_shownSeries.toStdString()) : nullptr,
+                                 ai::kLowConfidence);
+  const bool hasFindings = shown && !m_document.annotations(m_shownSeries.toStdString()).empty();
+  m_exportAction->setEnabled(hasFindings);
+  m_analyseAction->setEnabled(shown && !m_analysis->isRunning());
+}
+
+bool MainWindow::analyseShownSeries(const QString& moduleId) {
+  const auto& series = m_sliceView->series();
+  if (!series) {
+    statusBar()->showMessage(tr("Open a radiograph first"), 5000);
+    return false;
+  }
+  if (!m_analysis->start(moduleId, series)) {
+    statusBar()->showMessage(tr("An analysis is already running"), 5000);
+    return false;
+  }
+  m_analysisProgress->setValue(0);
+  m_analysisLabel->setText(tr("Analysing…"));
+  m_analysisLabel->show();
+  m_analysisProgress->show();
+  m_analysisCancel->show();
+  m_analyseAction->setEnabled(false);
+  return true;
+}
+
+void MainWindow::onAnalysisFinished() {
+  AnalysisOutcome outcome = m_analysis->takeOutcome();
+  m_analysisLabel->hide();
+  m_analysisProgress->hide();
+  m_analysisCancel->hide();
+  refreshMeasurements();
+  if (outcome.cancelled) {
+    statusBar()->showMessage(tr("Analysis stopped; nothing changed"), 8000);
+    Q_EMIT analysisFinished(false, tr("cancelled"));
+    return;
+  }
+  if (!outcome.error.isEmpty()) {
+    const QString message = tr("%1 failed: %2").arg(outcome.moduleId, outcome.error);
+    statusBar()->showMessage(message, 20000);
+    if (m_options.errorDialogs) QMessageBox::warning(this, tr("Analysis failed"), message);
+    Q_EMIT analysisFinished(false, message);
+    return;
+  }
+  const std::string uid = outcome.seriesUid.toStdString();
+  if (!m_loaded.findSeries(uid)) {  // closed while the model ran
+    Q_EMIT analysisFinished(false, tr("the series was closed"));
+    return;
+  }
+  // Findings replace earlier output of the same kind; other annotations of the series stay.
+  core::SeriesAnnotations after = m_document.annotations(uid);
+  int editedBefore = 0;
+  for (const auto& [name, set] : outcome.findings.annotations.landmarkSets) {
+    if (auto it = after.landmarkSets.find(name); it != after.landmarkSets.end())
+      for (const auto& p : it->second.points) editedBefore += p.edited ? 1 : 0;
+    after.landmarkSets[name] = set;
+  }
+  if (editedBefore > 0 && m_options.errorDialogs &&
+      QMessageBox::question(this, tr("Replace corrected landmarks?"),
+                            tr("%n landmark(s) of this series were corrected by hand. Replace them with the new AI "
+                               "result? (Edit ▸ Undo brings them back.)",
+                               nullptr, editedBefore)) != QMessageBox::Yes) {
+    Q_EMIT analysisFinished(false, tr("kept the corrected landmarks"));
+    return;
+  }
+  for (const auto& [name, map] : outcome.findings.annotations.labelMaps) after.labelMaps[name] = map;
+  for (const auto& [id, m] : outcome.findings.annotations.measurements) after.measurements[id] = m;
+  for (const auto& box : outcome.findings.annotations.boxes) after.boxes.push_back(box);
+  m_document.execute(std::make_unique<core::ReplaceAnnotationsCommand>(
+      uid, std::move(after), tr("Analyse (%1)").arg(outcome.moduleId).toStdString()));
+  QString message = tr("%1 %2: done in %3 s")
+                        .arg(outcome.moduleId, QString::fromStdString(outcome.moduleVersion))
+                        .arg(outcome.findings.seconds, 0, 'f', 2);
+  for (const auto& w : outcome.findings.warnings) message += QStringLiteral("; ") + QString::fromStdString(w);
+  statusBar()->showMessage(message, 20000);
+  Q_EMIT analysisFinished(true, message);
+}
+
+QStringList MainWindow::exportFindings(const QString& folder, QString* error) {
+  auto fail = [&](const QString& why) {
+    if (error) *error = why;
+    return QStringList();
+  };
+  const auto series = m_loaded.findSeries(m_shownSeries.toStdString());
+  if (!series || !series->image) return fail(tr("no series is shown"));
+  const core::SeriesAnnotations& annotations = m_document.annotations(m_shownSeries.toStdString());
+  if (annotations.empty()) return fail(tr("the shown series has no findings; analyse it first"));
+  report::ReportInput input;
+  if (const core::Patient* patient = patientOf(m_shownSeries)) {
+    input.patient = patient->info;
+    for (const core::Study& study : patient->studies)
+      for (const auto& s : study.series)
+        if (s == series) input.study = study.info;
+  }
+  input.series = series->info;
+  input.image = series->image;
+  input.annotations = annotations;
+  for (const auto& problem : series->info.problems) input.warnings.push_back("image: " + problem);
+  // The model note comes from the manifest of the model that produced the landmarks.
+  if (auto it = annotations.landmarkSets.find(ai::kApCornerSetName); it != annotations.landmarkSets.end()) {
+    input.landmarkSet = it->first;
+    const core::Provenance& source = it->second.provenance;
+    try {
+      input.modelNote = ai::ModelManifest::read(m_analysis->modelsRoot().toStdString() + "/" + source.source).userNote();
+    } catch (const std::exception&) {
+      input.modelNote = source.source + " " + source.modelVersion +
+                        ": model manifest not found; AI findings must be reviewed, not for diagnostic use.";
+    }
+  }
+  int review = 0;
+  for (const auto& [name, set] : annotations.landmarkSets)
+    for (const auto& p : set.points) review += !p.edited && p.confidence < ai::kLowConfidence ? 1 : 0;
+  if (review > 0)
+    input.warnings.push_back(std::to_string(review) + " landmark(s) with low AI confidence were left as the AI placed them");
+  try {
+    QStringList files;
+    for (const std::string& file : report::writeFindingsFolder(input, folder.toStdString()))
+      files << QString::fromStdString(file);
+    return files;
+  } catch (const std::exception& e) {
+    return fail(QString::fromStdString(e.what()));
+  }
+}
+
+void MainWindow::exportFindingsInteractively() {
+  const QString folder = QFileDialog::getExistingDirectory(this, tr("Export findings into folder"));
+  if (folder.isEmpty()) return;
+  QString error;
+  const QStringList files = exportFindings(folder, &error);
+  if (files.isEmpty()) {
+    QMessageBox::warning(this, tr("Export failed"), tr("Nothing was exported: %1").arg(error));
+    return;
+  }
+  statusBar()->showMessage(tr("Exported %n file(s) to %1", nullptr, int(files.size())).arg(folder), 15000);
 }
 
 void MainWindow::applyWindowLevel(const WindowLevel& wl) { m_sliceView->setWindowLevel(wl); }

@@ -1,5 +1,7 @@
 #include "openrad/app/MainWindow.h"
-#include "openrad/app/SliceView.h"
+#include "openrad/app/ReviewBench.h"
+#include "openrad/app/AnalysisRunner.h"
+#include "openrad/app/AnnotatedSliceView.h"
 #include "openrad/app/Theme.h"
 #include "openrad/app/VtkView.h"
 
@@ -11,6 +13,7 @@
 #include <QSurfaceFormat>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 
 int main(int argc, char** argv) {
@@ -32,6 +35,17 @@ int main(int argc, char** argv) {
   QCommandLineOption no3d(QStringLiteral("no-3d"), QStringLiteral("Run without the OpenGL 3D view."));
   QCommandLineOption plane(QStringLiteral("plane"), QStringLiteral("Initial 2D plane: axial, coronal or sagittal."),
                            QStringLiteral("name"));
+  QCommandLineOption benchReview(QStringLiteral("bench-review"),
+                                 QStringLiteral("Time landmark edits (command, measurements, panel, repaint) on a "
+                                                "radiograph against a plain repaint, print the figures and quit."),
+                                 QStringLiteral("radiograph"));
+  QCommandLineOption iterations(QStringLiteral("iterations"), QStringLiteral("Edits timed by --bench-review (200)."),
+                                QStringLiteral("n"), QStringLiteral("200"));
+  QCommandLineOption analyse(QStringLiteral("analyse"),
+                             QStringLiteral("Run the AP spine landmark analysis on the first series once it is loaded."));
+  parser.addOption(analyse);
+  parser.addOption(benchReview);
+  parser.addOption(iterations);
   parser.addOption(screenshot);
   parser.addOption(no3d);
   parser.addOption(plane);
@@ -39,6 +53,8 @@ int main(int argc, char** argv) {
   parser.process(application);
 
   openrad::app::applyDarkTheme(application);
+  if (parser.isSet(benchReview))
+    return openrad::app::runReviewBench(parser.value(benchReview), std::max(10, parser.value(iterations).toInt()));
   openrad::app::MainWindow::Options options;
   options.volumeView = !parser.isSet(no3d);
   options.errorDialogs = true;
@@ -56,6 +72,12 @@ int main(int argc, char** argv) {
     });
   }
 
+  if (parser.isSet(analyse)) {
+    QObject::connect(&window, &openrad::app::MainWindow::loadFinished, &window, [&window] {
+      static bool once = false;
+      if (!once) once = window.analyseShownSeries();
+    });
+  }
   if (parser.isSet(screenshot)) {
     const QString file = parser.value(screenshot);
     auto grab = [&window, file] {
@@ -76,7 +98,12 @@ int main(int argc, char** argv) {
       });
     };
     if (parser.positionalArguments().isEmpty()) QTimer::singleShot(0, &window, grab);
+    else if (parser.isSet(analyse)) QObject::connect(&window, &openrad::app::MainWindow::analysisFinished, &window, grab);
     else QObject::connect(&window, &openrad::app::MainWindow::loadFinished, &window, grab);
+    if (parser.isSet(analyse))  // nothing to analyse: grab what is there
+      QObject::connect(&window, &openrad::app::MainWindow::loadFinished, &window, [&window, grab] {
+        if (!window.analysisRunner()->isRunning()) grab();
+      });
     QTimer::singleShot(300000, &window, [] {
       std::fprintf(stderr, "screenshot: timed out waiting for the load\n");
       QApplication::exit(2);

@@ -2,7 +2,7 @@
 // without any display the 2D checks run on the offscreen platform and the 3D checks skip.
 
 #include "openrad/app/MainWindow.h"
-#include "openrad/app/SliceView.h"
+#include "openrad/app/AnnotatedSliceView.h"
 #include "openrad/app/StudyBrowser.h"
 #include "openrad/app/StudyLoader.h"
 #include "openrad/app/VolumeView.h"

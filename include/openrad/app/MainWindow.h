@@ -21,7 +21,10 @@ class QPushButton;
 
 namespace openrad::app {
 
+class AnalysisRunner;
+class AnnotatedSliceView;
 class DocumentAdapter;
+class MeasurementsPanel;
 class SessionManager;
 class SliceView;
 class StudyBrowser;
@@ -40,6 +43,7 @@ public:
     bool volumeView = true;       ///< create the OpenGL 3D view (needs a GL-capable display)
     bool errorDialogs = true;     ///< show load problems in a dialog (tests turn it off)
     bool rememberRecent = true;   ///< store opened paths in QSettings
+    QString modelsRoot;           ///< AI models folder (ai::defaultModelsRoot() when empty)
   };
 
   explicit MainWindow(QWidget* parent = nullptr);
@@ -55,8 +59,19 @@ public:
   /// Closes every loaded series (annotations stay in the document).
   void closeAll();
 
-  /// The 2D viewer.
-  SliceView* sliceView() const { return m_sliceView; }
+  /// Runs an AI module on the shown series in the background; false (with a status message) when nothing
+  /// is shown or an analysis is already running. analysisFinished() reports the end.
+  bool analyseShownSeries(const QString& moduleId = QStringLiteral("xray-landmarks"));
+  /// Writes the shown series' findings (CSV, JSON, key image PNG, PDF report) into `folder`; returns the
+  /// files written, or an empty list with `error` set.
+  QStringList exportFindings(const QString& folder, QString* error = nullptr);
+
+  /// The 2D viewer (with the annotation layer).
+  AnnotatedSliceView* sliceView() const { return m_sliceView; }
+  /// The measurements panel.
+  MeasurementsPanel* measurementsPanel() const { return m_measurements; }
+  /// The background AI runner.
+  AnalysisRunner* analysisRunner() const { return m_analysis; }
   /// The 3D view (nullptr when created without one).
   VolumeView* volumeView() const { return m_volumeView; }
   /// The study browser.
@@ -81,6 +96,8 @@ Q_SIGNALS:
   void loadFinished();
   /// A series is now on screen.
   void seriesShown(const QString& seriesUid);
+  /// A background analysis ended; `ok` false when it failed or was cancelled (`message` says why).
+  void analysisFinished(bool ok, const QString& message);
 
 protected:
   void dragEnterEvent(QDragEnterEvent* event) override;
@@ -98,6 +115,10 @@ private:
   void applyWindowLevel(const WindowLevel& wl);
   void updateUndoActions();
   void updateTitle();
+  void onAnalysisFinished();
+  void refreshMeasurements();
+  void installDerivedUpdater();
+  void exportFindingsInteractively();
   const core::Patient* patientOf(const QString& seriesUid) const;
 
   Options m_options;
@@ -109,7 +130,15 @@ private:
   QStringList m_lastProblems;
   QString m_shownSeries;
 
-  SliceView* m_sliceView = nullptr;
+  AnnotatedSliceView* m_sliceView = nullptr;
+  MeasurementsPanel* m_measurements = nullptr;
+  AnalysisRunner* m_analysis = nullptr;
+  QDockWidget* m_measurementsDock = nullptr;
+  QLabel* m_analysisLabel = nullptr;
+  QProgressBar* m_analysisProgress = nullptr;
+  QPushButton* m_analysisCancel = nullptr;
+  QAction* m_analyseAction = nullptr;
+  QAction* m_exportAction = nullptr;
   VolumeView* m_volumeView = nullptr;
   StudyBrowser* m_browser = nullptr;
   StudyLoader* m_loader = nullptr;

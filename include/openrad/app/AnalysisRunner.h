@@ -1,0 +1,72 @@
+#pragma once
+
+#include "openrad/ai/AiModule.h"
+#include "openrad/core/Study.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace openrad::app {
+
+/// What one background analysis produced.
+struct AnalysisOutcome {
+  QString seriesUid;
+  QString moduleId;
+  ai::Findings findings;
+  QString error;     ///< non-empty when the run failed (the message names the model file or the reason)
+  bool cancelled = false;
+  std::string moduleVersion;
+};
+
+/// Runs AI modules on a worker thread with progress and cancel. A module is loaded once (on first use,
+/// also on the worker thread) and kept for later runs.
+class AnalysisRunner : public QObject {
+  Q_OBJECT
+
+public:
+  /// `modelsRoot`: folder holding models/<module-id>/ (ai::defaultModelsRoot() when empty).
+  explicit AnalysisRunner(QString modelsRoot = {}, QObject* parent = nullptr);
+  /// Cancels a running analysis and waits for it.
+  ~AnalysisRunner() override;
+
+  /// The models root in use.
+  const QString& modelsRoot() const { return m_modelsRoot; }
+  /// True while an analysis runs.
+  bool isRunning() const { return m_running; }
+  /// Starts `moduleId` on `series`; false when one is already running or the series has no image.
+  bool start(const QString& moduleId, std::shared_ptr<const core::Series> series);
+  /// The outcome of the finished analysis (valid after finished()).
+  AnalysisOutcome takeOutcome();
+  /// Blocks until the worker is done (finished() still arrives through the event loop).
+  void wait();
+
+public Q_SLOTS:
+  /// Asks the running analysis to stop.
+  void cancel();
+
+Q_SIGNALS:
+  /// Progress 0..1 with a short text (emitted from the worker thread; queued to receivers).
+  void progress(double fraction, const QString& text);
+  /// The analysis ended (done, failed or cancelled): call takeOutcome().
+  void finished();
+
+private:
+  std::shared_ptr<const ai::AiModule> module(const std::string& id, const ai::RunContext& context);
+
+  QString m_modelsRoot;
+  QFutureWatcher<AnalysisOutcome> m_watcher;
+  std::shared_ptr<std::atomic<bool>> m_cancelled;
+  AnalysisOutcome m_outcome;
+  bool m_running = false;
+  std::mutex m_modulesMutex;
+  std::map<std::string, std::shared_ptr<const ai::AiModule>> m_modules;
+};
+
+}  // namespace openrad::app

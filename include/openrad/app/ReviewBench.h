@@ -1,0 +1,13 @@
+#pragma once
+
+#include <QString>
+
+namespace openrad::app {
+
+/// `openrad --bench-review PATH`: opens a radiograph, analyses it, then times `iterations` landmark edits
+/// through the real path (MoveLandmarkCommand → measurement update → panel refresh → synchronous repaint of
+/// the viewer) against a plain repaint of the same view, and prints median / 95th percentile / worst with the
+/// ratio to a 60 Hz frame (16.7 ms). Returns the process exit code.
+int runReviewBench(const QString& path, int iterations, const QString& modelsRoot = {});
+
+}  // namespace openrad::app

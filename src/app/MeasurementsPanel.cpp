@@ -1,0 +1,188 @@
+#include "openrad/app/MeasurementsPanel.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <vector>
+
+namespace openrad::app {
+namespace {
+
+constexpr int kIdRole = Qt::UserRole + 1;
+constexpr int kEditedRole = Qt::UserRole + 2;
+
+struct Group {
+  const char* prefix;
+  const char* title;
+};
+
+// Display order; anything else lands in "Other".
+constexpr std::array<Group, 5> kGroups{{{"cobb.", "Cobb angles"},
+                                        {"height.spinal", "Spine heights"},
+                                        {"height.thoracic", "Spine heights"},
+                                        {"height.body.", "Vertebral body heights"},
+                                        {"height.disc.", "Disc heights"}}};
+
+QString groupOf(const std::string& id) {
+  for (const Group& g : kGroups)
+    if (id.rfind(g.prefix, 0) == 0) return QString::fromUtf8(g.title);
+  return QStringLiteral("Other");
+}
+
+/// Anatomical order inside a group: Cobb PT, MT, TL, max; levels T1 .. L5 (by the first vertebra named).
+int displayRank(const std::string& id) {
+  static const std::array<const char*, 4> kCobb{"cobb.proximal_thoracic", "cobb.main_thoracic", "cobb.thoracolumbar",
+                                                "cobb.max"};
+  for (std::size_t i = 0; i < kCobb.size(); ++i)
+    if (id == kCobb[i]) return static_cast<int>(i);
+  const std::size_t dot = id.rfind('.');
+  if (dot == std::string::npos || dot + 2 > id.size()) return 1000;
+  const char region = id[dot + 1];
+  const int number = std::atoi(id.c_str() + dot + 2);
+  if (region == 'T' && number > 0) return 100 + number;
+  if (region == 'L' && number > 0) return 112 + number;
+  return 1000;
+}
+
+}  // namespace
+
+QString formatMeasurement(const core::Measurement& m) {
+  if (m.unit == "deg") return QStringLiteral("%1°").arg(m.value, 0, 'f', 1);
+  if (m.unit == "px") return QStringLiteral("%1 px").arg(m.value, 0, 'f', 0);
+  return QStringLiteral("%1 %2").arg(m.value, 0, 'f', 1).arg(QString::fromStdString(m.unit));
+}
+
+MeasurementsPanel::MeasurementsPanel(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(4, 4, 4, 4);
+  m_summary = new QLabel(this);
+  m_summary->setWordWrap(true);
+  layout->addWidget(m_summary);
+  m_tree = new QTreeWidget(this);
+  m_tree->setColumnCount(3);
+  m_tree->setHeaderLabels({tr("Measurement"), tr("Value"), tr("Source")});
+  m_tree->setRootIsDecorated(true);
+  m_tree->setUniformRowHeights(true);
+  m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+  m_tree->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+  m_tree->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+  m_tree->header()->setStretchLastSection(false);
+  layout->addWidget(m_tree, 1);
+  connect(m_tree, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
+    const QString id = item->data(0, kIdRole).toString();
+    if (!id.isEmpty()) Q_EMIT measurementActivated(id);
+  });
+  setAnnotations(nullptr, 0.0);
+}
+
+void MeasurementsPanel::setAnnotations(const core::SeriesAnnotations* annotations, double lowConfidence) {
+  m_tree->setUpdatesEnabled(false);
+  if (!annotations || annotations->measurements.empty()) {
+    m_tree->clear();
+    m_items.clear();
+    m_summary->setText(tr("No measurements. Open an AP spine radiograph and choose Analysis ▸ Analyse (Ctrl+Shift+A)."));
+    m_tree->setUpdatesEnabled(true);
+    return;
+  }
+  int edited = 0;
+  for (const auto& [id, m] : annotations->measurements) edited += m.edited ? 1 : 0;
+  // A landmark edit changes values, not rows: update the rows in place (a rebuild costs several ms).
+  bool sameRows = m_items.size() == annotations->measurements.size();
+  for (const auto& [id, m] : annotations->measurements)
+    if (sameRows && !m_items.count(id)) sameRows = false;
+  if (sameRows) {
+    for (const auto& [id, m] : annotations->measurements) fillRow(m_items.at(id), m);
+  } else {
+    rebuild(*annotations);
+  }
+  int review = 0, editedPoints = 0;
+  for (const auto& [name, set] : annotations->landmarkSets)
+    for (const auto& p : set.points) {
+      if (p.edited) ++editedPoints;
+      else if (p.confidence < lowConfidence) ++review;
+    }
+  QStringList summary;
+  summary << tr("%n measurement(s)", nullptr, static_cast<int>(annotations->measurements.size()));
+  if (editedPoints > 0) summary << tr("%n landmark(s) corrected by hand, %1 value(s) edited", nullptr, editedPoints).arg(edited);
+  if (review > 0) summary << tr("<b>%n landmark(s) to review</b> (low AI confidence, ringed in the viewer)", nullptr, review);
+  m_summary->setText(summary.join(QStringLiteral("; ")));
+  m_tree->setUpdatesEnabled(true);
+}
+
+void MeasurementsPanel::fillRow(QTreeWidgetItem* item, const core::Measurement& m) {
+  const QString source = m.edited ? tr("edited")
+                         : m.provenance.source == "manual"
+                             ? tr("manual")
+                             : QString::fromStdString(m.provenance.source + " " + m.provenance.modelVersion);
+  item->setText(0, QString::fromStdString(m.name));
+  item->setText(1, formatMeasurement(m));
+  item->setText(2, source);
+  item->setData(0, kIdRole, QString::fromStdString(m.id));
+  item->setData(0, kEditedRole, m.edited);
+  item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+  item->setToolTip(0, QString::fromStdString(m.id));
+  const QBrush brush = m.edited ? QBrush(QColor(255, 190, 60)) : QBrush();
+  for (int c = 0; c < 3; ++c) item->setForeground(c, brush);
+  QFont f = item->font(2);
+  f.setItalic(m.edited);
+  item->setFont(2, f);
+}
+
+void MeasurementsPanel::rebuild(const core::SeriesAnnotations& annotations) {
+  // Keep which groups the user collapsed across rebuilds.
+  QStringList collapsed;
+  for (int i = 0; i < m_tree->topLevelItemCount(); ++i)
+    if (!m_tree->topLevelItem(i)->isExpanded()) collapsed << m_tree->topLevelItem(i)->text(0);
+  const bool firstFill = m_tree->topLevelItemCount() == 0;
+  m_tree->clear();
+  m_items.clear();
+  std::map<QString, QTreeWidgetItem*> groups;
+  QStringList order;
+  for (const Group& g : kGroups)
+    if (!order.contains(QString::fromUtf8(g.title))) order << QString::fromUtf8(g.title);
+  order << QStringLiteral("Other");
+  for (const QString& title : order) {
+    auto* item = new QTreeWidgetItem(QStringList{title});
+    QFont bold = item->font(0);
+    bold.setBold(true);
+    item->setFont(0, bold);
+    groups[title] = item;
+  }
+  std::vector<const core::Measurement*> sorted;
+  for (const auto& entry : annotations.measurements) sorted.push_back(&entry.second);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const core::Measurement* a, const core::Measurement* b) {
+    return displayRank(a->id) < displayRank(b->id);
+  });
+  for (const core::Measurement* m : sorted) {
+    auto* item = new QTreeWidgetItem(groups[groupOf(m->id)]);
+    fillRow(item, *m);
+    m_items[m->id] = item;
+  }
+  for (const QString& title : order) {
+    QTreeWidgetItem* item = groups[title];
+    if (item->childCount() == 0) {
+      delete item;
+      continue;
+    }
+    m_tree->addTopLevelItem(item);
+    const bool detail = title == QStringLiteral("Vertebral body heights") || title == QStringLiteral("Disc heights");
+    item->setExpanded(firstFill ? !detail : !collapsed.contains(title));
+  }
+}
+
+QString MeasurementsPanel::valueText(const QString& id) const {
+  const auto it = m_items.find(id.toStdString());
+  return it == m_items.end() ? QString() : it->second->text(1);
+}
+
+bool MeasurementsPanel::isMarkedEdited(const QString& id) const {
+  const auto it = m_items.find(id.toStdString());
+  return it != m_items.end() && it->second->data(0, kEditedRole).toBool();
+}
+
+}  // namespace openrad::app
