@@ -1,19 +1,18 @@
 #include "openrad/ai/SpineFindings.h"
 
+#include "openrad/measure/Cobb.h"
 #include "openrad/measure/SpineLandmarks.h"
 #include "openrad/measure/SpineMeasurements.h"
-#include "openrad/phantom/Cobb.h"
-
 
 namespace openrad::ai {
 
 namespace {
-std::string range(const phantom::CobbCurveMeasure& c) {
+std::string range(const measure::CobbCurveMeasure& c) {
   return measure::apVertebraName(c.upper) + "–" + measure::apVertebraName(c.lower);
 }
 
 core::Measurement cobbEntry(const core::LandmarkSet& set, const std::string& id, const std::string& title,
-                            const phantom::CobbCurveMeasure& c) {
+                            const measure::CobbCurveMeasure& c) {
   core::Measurement m;
   m.id = id;
   m.name = title + " (" + range(c) + ")";
@@ -32,7 +31,7 @@ std::vector<core::Measurement> spineMeasurements(const core::LandmarkSet& set, c
   const measure::ApCorners corners = measure::apCornersFrom(set);
   // Cobb angles are ratios of pixel directions; with square pixels (radiographs) they are unit-free.
   const std::vector<Eigen::Vector2d> pts(corners.begin(), corners.end());
-  const phantom::CobbAngles cobb = phantom::cobbAnglesAasce(pts, imageRows);
+  const measure::CobbAngles cobb = measure::cobbAnglesAasce(pts, imageRows);
   std::vector<core::Measurement> out;
   out.push_back(cobbEntry(set, "cobb.proximal_thoracic", "Proximal thoracic Cobb", cobb.proximalThoracic));
   out.push_back(cobbEntry(set, "cobb.main_thoracic", "Main thoracic Cobb", cobb.mainThoracic));

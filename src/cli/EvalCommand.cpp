@@ -3,8 +3,9 @@
 #include "openrad/ai/ModelManifest.h"
 #include "openrad/ai/XrayDataset.h"
 #include "openrad/ai/XrayLandmarks.h"
+#include "openrad/measure/Cobb.h"
 #include "openrad/measure/PixelScale.h"
-#include "openrad/phantom/Cobb.h"
+#include "openrad/measure/SpineLandmarks.h"
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <numeric>
 
 namespace openrad::cli {
@@ -32,6 +34,67 @@ std::uint64_t datasetSeed(const std::string& dir, bool& found) {
   } catch (const std::exception&) {
     return 0;
   }
+}
+/// Sets `metrics` and the held-out sentence of metricsNote in `modelDir`/manifest.json, keeping every
+/// other field (also those ModelManifest does not model) and the key order; written atomically.
+void recordMetrics(const std::string& modelDir, const std::map<std::string, double>& metrics, const std::string& note) {
+  const auto path = std::filesystem::path(modelDir) / "manifest.json";
+  nlohmann::ordered_json j;
+  {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error(path.string() + ": cannot read");
+    in >> j;
+  }
+  nlohmann::json sorted = j.value("metrics", nlohmann::json::object());  // std::map order: sorted keys
+  for (const auto& [k, v] : metrics) sorted[k] = v;
+  j["metrics"] = sorted;
+  std::string text = j.value("metricsNote", std::string());
+  // Replace the previous run's sentence rather than appending another one.
+  if (const auto at = text.find(" heldout.* = "); at != std::string::npos) text.erase(at);
+  j["metricsNote"] = text + note;
+  const auto tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << j.dump(2) << "\n";
+    if (!out) throw std::runtime_error(tmp + ": cannot write");
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+/// Pearson correlation of x and y (0 when either is constant).
+double correlation(const std::vector<double>& x, const std::vector<double>& y) {
+  const double n = static_cast<double>(x.size());
+  if (x.empty()) return 0.0;
+  const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n, my = std::accumulate(y.begin(), y.end(), 0.0) / n;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+    syy += (y[i] - my) * (y[i] - my);
+  }
+  return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : 0.0;
+}
+
+/// How well the per-corner confidence flags bad corners: share flagged (< ai::kLowConfidence), the mean
+/// error (px) of flagged and unflagged corners, and the correlation of confidence with error.
+struct ConfidenceStats {
+  double flaggedPct = 0, flaggedErr = NAN, unflaggedErr = NAN, correlation = 0;
+};
+
+ConfidenceStats confidenceStats(const std::vector<double>& conf, const std::vector<double>& err) {
+  double flaggedErr = 0, okErr = 0, flagged = 0;
+  for (std::size_t i = 0; i < conf.size(); ++i) {
+    const bool low = conf[i] < ai::kLowConfidence;
+    (low ? flaggedErr : okErr) += err[i];
+    flagged += low ? 1.0 : 0.0;
+  }
+  const double ok = static_cast<double>(conf.size()) - flagged;
+  ConfidenceStats c;
+  c.flaggedPct = conf.empty() ? 0.0 : 100.0 * flagged / static_cast<double>(conf.size());
+  if (flagged > 0) c.flaggedErr = flaggedErr / flagged;
+  if (ok > 0) c.unflaggedErr = okErr / ok;
+  c.correlation = correlation(conf, err);
+  return c;
 }
 }  // namespace
 
@@ -54,7 +117,7 @@ void addEvalCommand(CLI::App& app) {
     ai::RunContext ctx;
     ctx.threads = a->threads;
     const auto module = ai::loadXrayLandmarkModule(a->model, ctx);
-    ai::ModelManifest manifest = ai::ModelManifest::read(a->model);
+    const ai::ModelManifest manifest = ai::ModelManifest::read(a->model);
     bool hasSeed = false;
     const std::uint64_t seed = datasetSeed(a->data, hasSeed);
     const bool sameSeed = hasSeed && manifest.training.dataSeed != 0 && seed == manifest.training.dataSeed;
@@ -73,6 +136,7 @@ void addEvalCommand(CLI::App& app) {
     std::vector<double> seconds, cpuSeconds;  // wall and process CPU time (all threads) per image
     std::size_t n = 0, nMm = 0;
     std::size_t skipped = 0;
+    std::vector<double> cornerConf, cornerErr;  // per corner: confidence and radial error (px)
     for (const auto& r : records) {
       if (!r.complete()) {  // Cobb angles and the MRE need all 68 ground-truth corners
         ++skipped;
@@ -83,19 +147,22 @@ void addEvalCommand(CLI::App& app) {
       const ai::Findings f = module->run(*series, ctx);
       cpuSeconds.push_back(static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
       seconds.push_back(f.seconds);
-      const measure::ApCorners pred = measure::apCornersFrom(f.annotations.landmarkSets.at(ai::kApCornerSetName));
+      const core::LandmarkSet& set = f.annotations.landmarkSets.at(ai::kApCornerSetName);
+      const measure::ApCorners pred = measure::apCornersFrom(set);
       const measure::PixelScale scale = measure::pixelScale(*series);
       const double rows = static_cast<double>(series->image->geometry().size[1]);
       double px = 0, mm = 0, in2 = 0;
       for (std::size_t k = 0; k < pred.size(); ++k) {
         px += (pred[k] - r.corners[k]).norm();
+        cornerConf.push_back(set.find(measure::apCornerName(static_cast<int>(k)))->confidence);
+        cornerErr.push_back((pred[k] - r.corners[k]).norm());
         const double d = scale.distance(pred[k], r.corners[k]);
         mm += d;
         in2 += d <= 2.0 ? 1.0 : 0.0;
       }
       const double nk = static_cast<double>(pred.size());
-      const auto cp = phantom::cobbAnglesAasce({pred.begin(), pred.end()}, rows);
-      const auto cg = phantom::cobbAnglesAasce({r.corners.begin(), r.corners.end()}, rows);
+      const auto cp = measure::cobbAnglesAasce({pred.begin(), pred.end()}, rows);
+      const auto cg = measure::cobbAnglesAasce({r.corners.begin(), r.corners.end()}, rows);
       // AASCE SMAPE: per image Σ|pred − gt| / Σ(pred + gt) over the three angles, then the mean over images.
       double num = 0, den = 0, mae = 0;
       for (std::size_t i = 0; i < 3; ++i) {
@@ -136,6 +203,7 @@ void addEvalCommand(CLI::App& app) {
     const double smape = sumSmape / dn, mae = sumMae / dn, mrePx = sumPx / dn;
     const double mreMm = nMm ? sumMm / static_cast<double>(nMm) : NAN;
     const double within2 = cornersMm > 0 ? 100.0 * within / cornersMm : NAN;
+    const ConfidenceStats conf = confidenceStats(cornerConf, cornerErr);
     std::cout << std::fixed << std::setprecision(2);
     std::cout << "model " << manifest.id << " " << manifest.version << " on " << n << " studies of " << a->data
               << (hasSeed ? " (dataset seed " + std::to_string(seed) + ")" : "") << "\n"
@@ -144,23 +212,30 @@ void addEvalCommand(CLI::App& app) {
               << ", TL " << regionAbs[2] / dn << ")\n"
               << "  landmark MRE            " << mrePx << " px, " << mreMm << " mm\n"
               << "  corners within 2 mm     " << within2 << " %\n"
+              << "  corner confidence       " << conf.flaggedPct << " % flagged (< " << ai::kLowConfidence
+              << "), error flagged " << conf.flaggedErr << " px vs unflagged " << conf.unflaggedErr
+              << " px, corr(confidence, error) " << conf.correlation << "\n"
               << "  inference per image     wall median " << std::setprecision(3) << median(seconds) << " s (first " << first
               << " s), CPU time (all threads) median " << median(cpuSeconds) << " s\n";
     if (a->record) {
       if (sameSeed) throw std::runtime_error("--record refused: the dataset has the training data's seed");
-      manifest.metrics["heldout.cobb_smape_pct"] = smape;
-      manifest.metrics["heldout.cobb_mae_deg"] = mae;
-      manifest.metrics["heldout.mre_px"] = mrePx;
-      if (nMm) manifest.metrics["heldout.mre_mm"] = mreMm;
-      if (cornersMm > 0) manifest.metrics["heldout.within_2mm_pct"] = within2;
-      manifest.metrics["heldout.studies"] = static_cast<double>(n);
-      manifest.metrics["heldout.dataset_seed"] = static_cast<double>(seed);
-      manifest.metrics["heldout.inference_wall_s_median"] = median(seconds);
-      manifest.metrics["heldout.inference_cpu_s_median"] = median(cpuSeconds);
-      manifest.metricsNote += " heldout.* = `openrad-cli eval xray-landmarks --data " + a->data + "` (" +
-                              std::to_string(n) + " studies, dataset seed " + std::to_string(seed) + ", " +
-                              (a->threads > 0 ? std::to_string(a->threads) : std::string("all")) + " CPU threads).";
-      manifest.write(a->model);
+      std::map<std::string, double> m = {{"heldout.cobb_smape_pct", smape},
+                                         {"heldout.cobb_mae_deg", mae},
+                                         {"heldout.mre_px", mrePx},
+                                         {"heldout.studies", static_cast<double>(n)},
+                                         {"heldout.dataset_seed", static_cast<double>(seed)},
+                                         {"heldout.flagged_corners_pct", conf.flaggedPct},
+                                         {"heldout.confidence_error_correlation", conf.correlation},
+                                         {"heldout.inference_wall_s_median", median(seconds)},
+                                         {"heldout.inference_cpu_s_median", median(cpuSeconds)}};
+      if (nMm) m["heldout.mre_mm"] = mreMm;
+      if (cornersMm > 0) m["heldout.within_2mm_pct"] = within2;
+      if (!std::isnan(conf.flaggedErr)) m["heldout.flagged_corner_error_px"] = conf.flaggedErr;
+      if (!std::isnan(conf.unflaggedErr)) m["heldout.unflagged_corner_error_px"] = conf.unflaggedErr;
+      const std::string note = " heldout.* = `openrad-cli eval xray-landmarks --data " + a->data + "` (" +
+                               std::to_string(n) + " studies, dataset seed " + std::to_string(seed) + ", " +
+                               (a->threads > 0 ? std::to_string(a->threads) : std::string("all")) + " CPU threads).";
+      recordMetrics(a->model, m, note);
       std::cout << "recorded held-out metrics in " << a->model << "/manifest.json\n";
     }
   });

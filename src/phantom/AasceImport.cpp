@@ -3,7 +3,7 @@
 #include "StudyFiles.h"
 
 #include "openrad/io/IoError.h"
-#include "openrad/phantom/Cobb.h"
+#include "openrad/measure/Cobb.h"
 #include "openrad/phantom/DatasetManifest.h"
 #include "openrad/phantom/SpineModel.h"
 
@@ -116,7 +116,7 @@ AasceImportReport importAasce(const AasceImportOptions& o) {
       }
     detail::writeTextFile(dir / "landmarks.csv", lm.str());
 
-    const CobbAngles cobb = cobbAnglesAasce(pts, img.rows);
+    const measure::CobbAngles cobb = measure::cobbAnglesAasce(pts, img.rows);
     std::ostringstream an;
     an << "measure,value_deg\n";
     std::vector<double> ref;

@@ -126,7 +126,7 @@ nlohmann::ordered_json viewJson(const SpineXrayView& v, const std::vector<std::s
   return j;
 }
 
-nlohmann::ordered_json cobbJson(const CobbCurveMeasure& c) {
+nlohmann::ordered_json cobbJson(const measure::CobbCurveMeasure& c) {
   return {{"angleDeg", c.angleDeg}, {"upper", vertebraName(c.upper)}, {"lower", vertebraName(c.lower)}};
 }
 
@@ -143,7 +143,7 @@ SpineXrayStudy makeSpineXrayStudy(std::uint64_t seed, int index, const SpineXray
   st.ap = makeView(st, false, settings, rng);
   st.lateral = makeView(st, true, settings, rng);
   const std::vector<Eigen::Vector2d> ap68(st.ap.landmarks.begin(), st.ap.landmarks.begin() + 68);
-  st.cobb = cobbAnglesAasce(ap68, settings.rows);
+  st.cobb = measure::cobbAnglesAasce(ap68, settings.rows);
   // Lateral corners per vertebra: 0 ant-sup, 1 post-sup, 2 ant-inf, 3 post-inf. Image y grows downwards,
   // so the sign is flipped relative to the LPS sagittal angles.
   st.lateralKyphosisDeg = -sagittalEndplateAngle(st.lateral.landmarks, 3 * 4 + 0, 11 * 4 + 2);
@@ -242,7 +242,7 @@ double benchSpineXray(int pairs, int threads) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-void writeSpinePreviewPng(const SpineXrayView& view, const std::string& path, int height, const CobbAngles* cobb,
+void writeSpinePreviewPng(const SpineXrayView& view, const std::string& path, int height, const measure::CobbAngles* cobb,
                           bool drawLandmarks) {
   if (!view.image) throw std::invalid_argument("writeSpinePreviewPng: view has no image");
   const auto& g = view.image->geometry();
@@ -271,7 +271,7 @@ void writeSpinePreviewPng(const SpineXrayView& view, const std::string& path, in
   if (cobb && drawLandmarks) {
     int y = rgb.rows - 46;
     const char* names[3] = {"PT", "MT", "TL"};
-    const CobbCurveMeasure* ms[3] = {&cobb->proximalThoracic, &cobb->mainThoracic, &cobb->thoracolumbar};
+    const measure::CobbCurveMeasure* ms[3] = {&cobb->proximalThoracic, &cobb->mainThoracic, &cobb->thoracolumbar};
     for (int r = 0; r < 3; ++r) {
       char buf[64];
       std::snprintf(buf, sizeof buf, "%s %.1f", names[r], ms[r]->angleDeg);

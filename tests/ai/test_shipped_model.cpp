@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <iostream>
 
 using namespace openrad;
 
@@ -22,9 +23,10 @@ std::string missingModel() {
 }
 }  // namespace
 
-// Held-out phantoms (seed 424242, never used for training) within a loose bound: this guards against a
-// broken pipeline (coordinate maps, label order, preprocessing drift), not the accuracy targets, which
-// `openrad-cli eval` measures on ≥ 200 studies.
+// Held-out phantoms (seed 424242, never used for training) within a loose bound (0.1.0 with ordered
+// decoding and flip/shift passes: 3.2 px): this guards against a broken pipeline (coordinate maps, label
+// order, preprocessing drift, decoding), not the accuracy targets, which `openrad-cli eval` measures on
+// ≥ 200 studies.
 TEST(ShippedXrayModel, FindsCornersOnHeldOutPhantoms) {
   if (const std::string why = missingModel(); !why.empty()) GTEST_SKIP() << why;
   const auto module = ai::loadXrayLandmarkModule(kModelDir);
@@ -38,11 +40,17 @@ TEST(ShippedXrayModel, FindsCornersOnHeldOutPhantoms) {
     s.info.pixelSpacingSource = "ImagerPixelSpacing";
     s.image = st.ap.image;
     const ai::Findings f = module->run(s, {});
-    const auto pred = measure::apCornersFrom(f.annotations.landmarkSets.at(ai::kApCornerSetName));
+    const core::LandmarkSet& set = f.annotations.landmarkSets.at(ai::kApCornerSetName);
+    const auto pred = measure::apCornersFrom(set);
+    for (const auto& l : set.points) {
+      EXPECT_GE(l.confidence, 0.0) << l.name;
+      EXPECT_LE(l.confidence, 1.0) << l.name;
+    }
     double mre = 0.0;
     for (int k = 0; k < measure::kApCorners; ++k)
       mre += (pred[static_cast<std::size_t>(k)] - st.ap.landmarks[static_cast<std::size_t>(k)]).norm() / measure::kApCorners;
     sum += mre;
   }
-  EXPECT_LT(sum / studies, 12.0) << "mean radial error in pixels (0.6 mm detector pixels)";
+  std::cout << "mean radial error " << sum / studies << " px\n";
+  EXPECT_LT(sum / studies, 6.0) << "mean radial error in pixels (0.6 mm detector pixels)";
 }

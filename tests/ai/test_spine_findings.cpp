@@ -1,8 +1,8 @@
 #include "openrad/ai/LandmarkAugment.h"
 #include "openrad/ai/SpineFindings.h"
 #include "openrad/core/Commands.h"
+#include "openrad/measure/Cobb.h"
 #include "openrad/measure/SpineLandmarks.h"
-#include "openrad/phantom/Cobb.h"
 
 #include "../measure/SpineFixtures.h"
 
@@ -41,8 +41,8 @@ TEST(LandmarkAugment, HorizontalFlipMirrorsAndSwapsSides) {
 
 TEST(LandmarkAugment, FlipKeepsCobbAngles) {
   const ApCorners c = sCurve();
-  const auto a = phantom::cobbAnglesAasce(asVector(c), 600.0);
-  const auto b = phantom::cobbAnglesAasce(asVector(ai::flipCornersHorizontally(c, 400)), 600.0);
+  const auto a = measure::cobbAnglesAasce(asVector(c), 600.0);
+  const auto b = measure::cobbAnglesAasce(asVector(ai::flipCornersHorizontally(c, 400)), 600.0);
   for (int i = 0; i < 3; ++i) EXPECT_NEAR(a.aasce[i].angleDeg, b.aasce[i].angleDeg, 1e-9);
 }
 

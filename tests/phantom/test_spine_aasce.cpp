@@ -1,5 +1,4 @@
 #include "openrad/phantom/AasceImport.h"
-#include "openrad/phantom/Cobb.h"
 
 #include "TempDir.h"
 

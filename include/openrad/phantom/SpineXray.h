@@ -1,7 +1,7 @@
 #pragma once
 
 #include "openrad/core/Image.h"
-#include "openrad/phantom/Cobb.h"
+#include "openrad/measure/Cobb.h"
 #include "openrad/phantom/Drr.h"
 #include "openrad/phantom/SpineModel.h"
 
@@ -29,7 +29,7 @@ struct SpineXrayStudy {
   int index = 0;
   SpineModel model;
   SpineXrayView ap, lateral;
-  CobbAngles cobb;                   ///< from the 68 AP ground-truth landmarks (AASCE definition)
+  measure::CobbAngles cobb;          ///< from the 68 AP ground-truth landmarks (AASCE definition)
   double lateralKyphosisDeg = 0.0;   ///< T4 superior to T12 inferior endplate on the lateral landmarks
   double lateralLordosisDeg = 0.0;   ///< L1 superior to S1 superior endplate on the lateral landmarks
 };
@@ -62,6 +62,6 @@ double benchSpineXray(int pairs, int threads);
 /// drawn over it (and the Cobb lines on the AP view when `cobb` is given); `drawLandmarks` false gives
 /// the plain radiograph.
 void writeSpinePreviewPng(const SpineXrayView& view, const std::string& path, int height,
-                          const CobbAngles* cobb = nullptr, bool drawLandmarks = true);
+                          const measure::CobbAngles* cobb = nullptr, bool drawLandmarks = true);
 
 }  // namespace openrad::phantom

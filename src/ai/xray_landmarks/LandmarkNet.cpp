@@ -1,5 +1,7 @@
 #include "LandmarkNet.h"
 
+#include <algorithm>
+
 namespace openrad::ai::xray {
 
 namespace nn = torch::nn;
@@ -79,36 +81,16 @@ NetOutput LandmarkNetImpl::forward(const torch::Tensor& x) {
   return {m_heat->forward(d), m_reg->forward(d)};
 }
 
-std::vector<DecodedCorners> decode(const NetOutput& out) {
+std::vector<OutputMaps> toMaps(const NetOutput& out) {
   const torch::Tensor heat = torch::sigmoid(out.heatLogits).to(torch::kCPU, torch::kFloat).contiguous();
   const torch::Tensor reg = out.regression.to(torch::kCPU, torch::kFloat).contiguous();
   const int64_t batch = heat.size(0), levels = heat.size(1), h = heat.size(2), w = heat.size(3);
-  const auto H = heat.accessor<float, 4>();
-  const auto R = reg.accessor<float, 4>();
-  const double stride = NetConfig::kStride;
-  std::vector<DecodedCorners> result(static_cast<std::size_t>(batch));
+  std::vector<OutputMaps> result;
   for (int64_t b = 0; b < batch; ++b) {
-    auto& r = result[static_cast<std::size_t>(b)];
-    for (int64_t v = 0; v < levels; ++v) {
-      int64_t best = 0;
-      float bestValue = -1.0f;
-      for (int64_t y = 0; y < h; ++y)
-        for (int64_t x = 0; x < w; ++x)
-          if (H[b][v][y][x] > bestValue) {
-            bestValue = H[b][v][y][x];
-            best = y * w + x;
-          }
-      const int64_t py = best / w, px = best % w;
-      // Output cell u covers input pixels stride·u .. stride·u + stride-1; its centre is stride·u + (stride-1)/2.
-      const double cu = static_cast<double>(px) + R[b][0][py][px];
-      const double cv = static_cast<double>(py) + R[b][1][py][px];
-      for (int c = 0; c < 4; ++c) {
-        const double u = cu + NetConfig::kOffsetScale * R[b][2 + 2 * c][py][px];
-        const double vv = cv + NetConfig::kOffsetScale * R[b][3 + 2 * c][py][px];
-        r.points.push_back({stride * u + (stride - 1) / 2.0, stride * vv + (stride - 1) / 2.0});
-        r.confidence.push_back(static_cast<double>(bestValue));
-      }
-    }
+    OutputMaps m(static_cast<int>(levels), static_cast<int>(h), static_cast<int>(w));
+    std::copy_n(heat[b].data_ptr<float>(), m.heat.size(), m.heat.begin());
+    std::copy_n(reg[b].data_ptr<float>(), m.regression.size(), m.regression.begin());
+    result.push_back(std::move(m));
   }
   return result;
 }

@@ -1,6 +1,8 @@
 #pragma once
 
 // Private to the xray-landmarks module (Torch types).
+#include "Decode.h"
+
 #include <torch/torch.h>
 
 #include <array>
@@ -56,13 +58,7 @@ private:
 };
 TORCH_MODULE(LandmarkNet);
 
-/// Decoded landmarks of one image in network-input pixel coordinates.
-struct DecodedCorners {
-  std::vector<std::array<double, 2>> points;  ///< 68, AASCE order
-  std::vector<double> confidence;             ///< 68 (each corner gets its vertebra's peak score)
-};
-
-/// Decodes a batch of network outputs (on any device) into 68 corners per image.
-std::vector<DecodedCorners> decode(const NetOutput& out);
+/// The output maps of each image of a batch (heat after the sigmoid), copied to the CPU.
+std::vector<OutputMaps> toMaps(const NetOutput& out);
 
 }  // namespace openrad::ai::xray

@@ -4,6 +4,7 @@
 #include "openrad/ai/Sha256.h"
 #include "openrad/ai/XrayLandmarks.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace openrad::ai::xray {
@@ -55,39 +56,56 @@ std::string saveModel(LandmarkNet& net, ModelManifest manifest, const std::strin
   return manifest.sha256;
 }
 
-std::vector<Prediction> predictBases(LandmarkNet& net, const std::vector<cv::Mat>& bases, const torch::Device& device) {
+std::vector<Prediction> predictBases(LandmarkNet& net, const std::vector<cv::Mat>& bases, const torch::Device& device,
+                                     const InferenceOptions& opt) {
   const NetConfig& cfg = net->config();
   const cv::Size input(cfg.inputWidth, cfg.inputHeight);
-  const auto n = static_cast<int64_t>(bases.size());
-  torch::Tensor x = torch::empty({n, 3, cfg.inputHeight, cfg.inputWidth}, torch::kFloat);
-  std::vector<cv::Matx23d> toInput;
+  DecodeOptions dec = opt.decode;
+  dec.stride = NetConfig::kStride;
+  dec.offsetScale = NetConfig::kOffsetScale;
+  // Half an output cell: each pass samples the regression on another grid alignment.
+  const std::array<std::array<double, 2>, 4> shifts = {{{0, 0}, {2, 2}, {2, 0}, {0, 2}}};
+  const auto passes = static_cast<std::size_t>(std::clamp(opt.shifts, 1, 4));
+  const std::size_t n = bases.size() * passes;
+  torch::Tensor x = torch::empty({static_cast<int64_t>(n), 3, cfg.inputHeight, cfg.inputWidth}, torch::kFloat);
   const std::size_t plane = static_cast<std::size_t>(3 * cfg.inputHeight * cfg.inputWidth);
-  for (std::size_t b = 0; b < bases.size(); ++b) {
-    toInput.push_back(letterbox(bases[b].size(), input));
-    const cv::Mat in8 = warpToInput(bases[b], toInput.back(), input);
-    makeChannels(in8, true, x.data_ptr<float>() + b * plane);
-  }
+  for (std::size_t b = 0; b < bases.size(); ++b)
+    for (std::size_t q = 0; q < passes; ++q) {
+      const cv::Matx23d shift(1, 0, shifts[q][0], 0, 1, shifts[q][1]);
+      const cv::Mat in8 = warpToInput(bases[b], compose(shift, letterbox(bases[b].size(), input)), input);
+      makeChannels(in8, true, x.data_ptr<float>() + (b * passes + q) * plane);
+    }
+  // The mirrored inputs go through in the same batch (images n..2n-1).
+  if (opt.flip) x = torch::cat({x, torch::flip(x, {3})}, 0);
   NetOutput out;
   {
     c10::InferenceMode guard;
     out = net->forward(x.to(device));
   }
-  const auto decoded = decode(out);
+  const std::vector<OutputMaps> maps = toMaps(out);
   std::vector<Prediction> result(bases.size());
   for (std::size_t b = 0; b < bases.size(); ++b) {
-    const cv::Matx23d back = invert(toInput[b]);
+    std::vector<DecodedCorners> perPass;
+    for (std::size_t q = 0; q < passes; ++q) {
+      const std::size_t i = b * passes + q;
+      const OutputMaps back = opt.flip ? mirroredMaps(maps[n + i]) : OutputMaps{};
+      perPass.push_back(decodeMaps(maps[i], opt.flip ? &back : nullptr, dec));
+      for (auto& p : perPass.back().points) p = {p[0] - shifts[q][0], p[1] - shifts[q][1]};  // to the unshifted input
+    }
+    const DecodedCorners d = combinePasses(perPass, opt.passSigma);
+    const cv::Matx23d toBase = invert(letterbox(bases[b].size(), input));
     for (std::size_t k = 0; k < static_cast<std::size_t>(measure::kApCorners); ++k) {
-      const auto& q = decoded[b].points[k];
-      result[b].corners[k] = apply(back, {q[0], q[1]});
-      result[b].confidence[k] = decoded[b].confidence[k];
+      result[b].corners[k] = apply(toBase, {d.points[k][0], d.points[k][1]});
+      result[b].confidence[k] = d.confidence[k];
     }
   }
   return result;
 }
 
-Prediction predictImage(LandmarkNet& net, const core::Image& image, const torch::Device& device) {
+Prediction predictImage(LandmarkNet& net, const core::Image& image, const torch::Device& device,
+                        const InferenceOptions& options) {
   const BaseImage base = makeBase(image, 2 * net->config().inputHeight);
-  Prediction p = predictBases(net, {base.gray}, device).front();
+  Prediction p = predictBases(net, {base.gray}, device, options).front();
   const cv::Matx23d back = invert(base.fromOriginal);
   for (auto& c : p.corners) c = apply(back, c);
   return p;

@@ -31,9 +31,22 @@ struct Prediction {
   std::array<double, measure::kApCorners> confidence{};
 };
 
+/// Test-time augmentation and decoding used by predictImage / predictBases.
+struct InferenceOptions {
+  bool flip = true;  ///< also run the mirrored input; decodeMaps combines both
+  /// Passes with the input shifted by (0,0), (2,2), (2,0), (0,2) input pixels (half an output cell), 1..4;
+  /// corners are averaged over the passes.
+  int shifts = 4;
+  /// σ of combinePasses (input pixels); 0 = the passes' agreement does not change the confidence.
+  double passSigma = 2.0;
+  DecodeOptions decode;
+};
+
 /// Runs a network (already on `device`, in eval mode) on an image; corners in the image's pixels.
-Prediction predictImage(LandmarkNet& net, const core::Image& image, const torch::Device& device);
+Prediction predictImage(LandmarkNet& net, const core::Image& image, const torch::Device& device,
+                        const InferenceOptions& options = {});
 /// Runs a network on a batch of 8-bit base images (see makeBase); corners in base pixels.
-std::vector<Prediction> predictBases(LandmarkNet& net, const std::vector<cv::Mat>& bases, const torch::Device& device);
+std::vector<Prediction> predictBases(LandmarkNet& net, const std::vector<cv::Mat>& bases, const torch::Device& device,
+                                     const InferenceOptions& options = {});
 
 }  // namespace openrad::ai::xray

@@ -7,8 +7,8 @@
 #include "openrad/ai/LandmarkAugment.h"
 #include "openrad/ai/XrayDataset.h"
 #include "openrad/io/IoError.h"
+#include "openrad/measure/Cobb.h"
 #include "openrad/measure/PixelScale.h"
-#include "openrad/phantom/Cobb.h"
 
 #include <nlohmann/json.hpp>
 #include <opencv2/core/utility.hpp>
@@ -133,7 +133,7 @@ struct ValResult {
   double mrePx = 0.0, mreMm = 0.0, smape = 0.0, cobbMae = 0.0;
 };
 
-double smapeOf(const phantom::CobbAngles& p, const phantom::CobbAngles& g) {
+double smapeOf(const measure::CobbAngles& p, const measure::CobbAngles& g) {
   double num = 0.0, den = 0.0;
   for (int i = 0; i < 3; ++i) {
     num += std::abs(p.aasce[static_cast<std::size_t>(i)].angleDeg - g.aasce[static_cast<std::size_t>(i)].angleDeg);
@@ -164,7 +164,7 @@ ValResult validate(xray::LandmarkNet& net, const std::vector<Sample>& samples, c
       }
       r.mrePx += px / static_cast<double>(s.original.size());
       r.mreMm += mm / static_cast<double>(s.original.size());
-      const auto cp = phantom::cobbAnglesAasce(pred, s.rows), cg = phantom::cobbAnglesAasce(gt, s.rows);
+      const auto cp = measure::cobbAnglesAasce(pred, s.rows), cg = measure::cobbAnglesAasce(gt, s.rows);
       r.smape += smapeOf(cp, cg);
       for (int a = 0; a < 3; ++a)
         r.cobbMae += std::abs(cp.aasce[static_cast<std::size_t>(a)].angleDeg - cg.aasce[static_cast<std::size_t>(a)].angleDeg) / 3.0;

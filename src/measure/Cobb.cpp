@@ -1,10 +1,10 @@
-#include "openrad/phantom/Cobb.h"
+#include "openrad/measure/Cobb.h"
 
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
-namespace openrad::phantom {
+namespace openrad::measure {
 
 namespace {
 
@@ -122,8 +122,9 @@ CobbAngles cobbAnglesAasce(const std::vector<Eigen::Vector2d>& pts, double image
 
   // Regional names: larger angles choose first.
   std::array<int, 3> order{0, 1, 2};
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int a, int b) { return out.aasce[static_cast<std::size_t>(a)].angleDeg > out.aasce[static_cast<std::size_t>(b)].angleDeg; });
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return out.aasce[static_cast<std::size_t>(a)].angleDeg > out.aasce[static_cast<std::size_t>(b)].angleDeg;
+  });
   std::array<bool, 3> taken{false, false, false};
   std::array<CobbCurveMeasure, 3> regions;
   for (int k : order) {
@@ -144,4 +145,4 @@ CobbAngles cobbAnglesAasce(const std::vector<Eigen::Vector2d>& pts, double image
   return out;
 }
 
-}  // namespace openrad::phantom
+}  // namespace openrad::measure

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-namespace openrad::phantom {
+namespace openrad::measure {
 
 /// One Cobb angle with the vertebrae (0 = T1 .. 16 = L5) whose lines define it (upper < lower when the
 /// angle is not zero).
@@ -42,4 +42,4 @@ std::vector<double> vertebraTiltsDeg(const std::vector<Eigen::Vector2d>& corners
 double angleBetweenLinesDeg(const Eigen::Vector2d& a0, const Eigen::Vector2d& a1, const Eigen::Vector2d& b0,
                             const Eigen::Vector2d& b1);
 
-}  // namespace openrad::phantom
+}  // namespace openrad::measure
