@@ -69,8 +69,9 @@ MeasurementsPanel::MeasurementsPanel(QWidget* parent) : QWidget(parent) {
   m_tree->setRootIsDecorated(true);
   m_tree->setUniformRowHeights(true);
   m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
-  m_tree->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
-  m_tree->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+  // Value and source columns are sized once per rebuild (ResizeToContents re-measures on every change).
+  m_tree->header()->setSectionResizeMode(1, QHeaderView::Interactive);
+  m_tree->header()->setSectionResizeMode(2, QHeaderView::Interactive);
   m_tree->header()->setStretchLastSection(false);
   layout->addWidget(m_tree, 1);
   connect(m_tree, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
@@ -115,17 +116,24 @@ void MeasurementsPanel::setAnnotations(const core::SeriesAnnotations* annotation
 }
 
 void MeasurementsPanel::fillRow(QTreeWidgetItem* item, const core::Measurement& m) {
+  // Only touch what changed: every setText makes the view re-measure its rows.
+  const auto set = [item](int column, const QString& text) {
+    if (item->text(column) != text) item->setText(column, text);
+  };
   const QString source = m.edited ? tr("edited")
                          : m.provenance.source == "manual"
                              ? tr("manual")
                              : QString::fromStdString(m.provenance.source + " " + m.provenance.modelVersion);
-  item->setText(0, QString::fromStdString(m.name));
-  item->setText(1, formatMeasurement(m));
-  item->setText(2, source);
-  item->setData(0, kIdRole, QString::fromStdString(m.id));
+  set(0, QString::fromStdString(m.name));
+  set(1, formatMeasurement(m));
+  set(2, source);
+  if (item->data(0, kIdRole).toString().isEmpty()) {
+    item->setData(0, kIdRole, QString::fromStdString(m.id));
+    item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+    item->setToolTip(0, QString::fromStdString(m.id));
+  }
+  if (item->data(0, kEditedRole).isValid() && item->data(0, kEditedRole).toBool() == m.edited) return;
   item->setData(0, kEditedRole, m.edited);
-  item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
-  item->setToolTip(0, QString::fromStdString(m.id));
   const QBrush brush = m.edited ? QBrush(QColor(255, 190, 60)) : QBrush();
   for (int c = 0; c < 3; ++c) item->setForeground(c, brush);
   QFont f = item->font(2);
@@ -173,6 +181,9 @@ void MeasurementsPanel::rebuild(const core::SeriesAnnotations& annotations) {
     const bool detail = title == QStringLiteral("Vertebral body heights") || title == QStringLiteral("Disc heights");
     item->setExpanded(firstFill ? !detail : !collapsed.contains(title));
   }
+  m_tree->resizeColumnToContents(1);
+  m_tree->resizeColumnToContents(2);
+  m_tree->setColumnWidth(1, m_tree->columnWidth(1) + 16);  // room for a longer value after an edit
 }
 
 QString MeasurementsPanel::valueText(const QString& id) const {

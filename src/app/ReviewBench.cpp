@@ -74,13 +74,22 @@ int runReviewBench(const QString& path, int iterations, const QString& modelsRoo
     std::fprintf(stderr, "bench-review: no landmark set after the analysis\n");
     return 2;
   }
-  // Warm-up, then the baseline: repainting the unchanged view.
-  for (int i = 0; i < 5; ++i) view->repaint();
+  // What a user sees is one event-loop pass: the adapter's merged notification refreshes the panel and
+  // schedules the viewer, whose paint runs in the next pass. The peer is the same loop with an update only.
+  const auto settle = [] {
+    QCoreApplication::processEvents();
+    QCoreApplication::processEvents();
+  };
+  for (int i = 0; i < 5; ++i) {
+    view->update();
+    settle();
+  }
   std::vector<double> plain, edit, command, refresh, paint;
   QElapsedTimer t;
   for (int i = 0; i < iterations; ++i) {
     t.start();
-    view->repaint();
+    view->update();
+    settle();
     plain.push_back(static_cast<double>(t.nsecsElapsed()) / 1e6);
   }
   for (int i = 0; i < iterations; ++i) {
@@ -91,9 +100,9 @@ int runReviewBench(const QString& path, int iterations, const QString& modelsRoo
     window.document().execute(
         std::make_unique<core::MoveLandmarkCommand>(uid, current.name, p.name, p.position, after));
     const double t1 = static_cast<double>(t.nsecsElapsed()) / 1e6;
-    QCoreApplication::processEvents();  // the adapter's merged notification: panel and overlay refresh
+    QCoreApplication::processEvents();  // panel refresh; the viewer is scheduled
     const double t2 = static_cast<double>(t.nsecsElapsed()) / 1e6;
-    view->repaint();
+    QCoreApplication::processEvents();  // the viewer paints
     const double t3 = static_cast<double>(t.nsecsElapsed()) / 1e6;
     command.push_back(t1);
     refresh.push_back(t2 - t1);
@@ -105,14 +114,14 @@ int runReviewBench(const QString& path, int iterations, const QString& modelsRoo
   std::printf("bench review: %d edits of %s (%dx%d view, %zu landmarks, %zu measurements)\n", iterations,
               qPrintable(path), view->width(), view->height(), set->points.size(),
               window.document().annotations(uid).measurements.size());
-  std::printf("  %-44s median %6.2f ms  p95 %6.2f ms  worst %6.2f ms\n", "plain repaint (peer)", a.median, a.p95, a.worst);
+  std::printf("  %-44s median %6.2f ms  p95 %6.2f ms  worst %6.2f ms\n", "viewer update, no edit (peer)", a.median, a.p95, a.worst);
   std::printf("  %-44s median %6.2f ms  p95 %6.2f ms  worst %6.2f ms\n",
-              "edit: command + measurements + panel + repaint", b.median, b.p95, b.worst);
+              "edit: command, measurements, panel, paint", b.median, b.p95, b.worst);
   const Stats c = stats(command), r = stats(refresh), q = stats(paint);
   std::printf("    %-42s median %6.2f ms  p95 %6.2f ms\n", "of which command + measurements + autosave", c.median, c.p95);
-  std::printf("    %-42s median %6.2f ms  p95 %6.2f ms\n", "of which panel refresh (event loop)", r.median, r.p95);
-  std::printf("    %-42s median %6.2f ms  p95 %6.2f ms\n", "of which viewer repaint", q.median, q.p95);
-  std::printf("  ratio edit/plain repaint (median): %.2f\n", a.median > 0 ? b.median / a.median : 0.0);
+  std::printf("    %-42s median %6.2f ms  p95 %6.2f ms\n", "of which first event-loop pass (panel)", r.median, r.p95);
+  std::printf("    %-42s median %6.2f ms  p95 %6.2f ms\n", "of which second pass (viewer paint)", q.median, q.p95);
+  std::printf("  ratio edit/peer (median): %.2f\n", a.median > 0 ? b.median / a.median : 0.0);
   std::printf("  ratio edit p95 / 60 Hz frame (16.7 ms): %.2f  (target <= 1)\n", b.p95 / kFrame);
   return 0;
 }

@@ -213,12 +213,25 @@ void SliceView::paintEvent(QPaintEvent*) {
   }
   if (m_sliceImage.isNull()) m_sliceImage = renderSlice(*m_series->image, m_plane, m_slice, m_windowLevel);
 
-  painter.save();
-  painter.setTransform(displayTransform());
-  // Interpolate as reading workstations do; show voxels as blocks once the user zooms far in.
-  painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 4.0);
-  painter.drawImage(QPointF(0, 0), m_sliceImage);
-  painter.restore();
+  // The windowed slice is resampled to the screen once per slice/window/zoom/pan/size, not per paint: an
+  // overlay edit then only blits (a smooth resample of a radiograph costs milliseconds).
+  const QTransform transform = displayTransform();
+  const qreal dpr = devicePixelRatioF();
+  const QSize pixels = (QSizeF(size()) * dpr).toSize();
+  if (m_screenImage.size() != pixels || m_screenImageTransform != transform ||
+      m_screenImageSource != m_sliceImage.cacheKey()) {
+    m_screenImage = QImage(pixels, QImage::Format_RGB32);
+    m_screenImage.setDevicePixelRatio(dpr);
+    m_screenImage.fill(Qt::black);
+    QPainter resample(&m_screenImage);
+    resample.setTransform(transform);
+    // Interpolate as reading workstations do; show voxels as blocks once the user zooms far in.
+    resample.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 4.0);
+    resample.drawImage(QPointF(0, 0), m_sliceImage);
+    m_screenImageTransform = transform;
+    m_screenImageSource = m_sliceImage.cacheKey();
+  }
+  painter.drawImage(QPointF(0, 0), m_screenImage);
 
   painter.setRenderHint(QPainter::Antialiasing);
   paintOverlays(painter);

@@ -30,6 +30,8 @@ void addTrainCommand(CLI::App& app) {
   cmd->add_option("--max-studies", a->o.maxStudies, "Use only the first N studies (0 = all)")->capture_default_str();
   cmd->add_option("--minutes", a->o.maxMinutes, "Stop after this many minutes (0 = no limit)")->capture_default_str();
   cmd->add_option("--version", a->o.version, "Model version written to the manifest")->capture_default_str();
+  cmd->add_option("--init", a->o.initDir,
+                  "Start from this model folder's weights (fine-tuning; SHA-256 and network shape are checked)");
   cmd->callback([a] {
     auto& o = a->o;
     if (o.inputHeight % 32 != 0 || o.inputWidth % 32 != 0)
@@ -42,6 +44,7 @@ void addTrainCommand(CLI::App& app) {
     if (o.maxStudies > 0) c << " --max-studies " << o.maxStudies;
     if (o.maxMinutes > 0) c << " --minutes " << o.maxMinutes;
     c << " --version " << o.version;
+    if (!o.initDir.empty()) c << " --init " << o.initDir;
     o.commandLine = c.str();
     o.log = [](const std::string& line) { std::cout << line << std::endl; };
     const ai::XrayTrainResult r = ai::trainXrayLandmarks(o);

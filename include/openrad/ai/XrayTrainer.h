@@ -22,6 +22,10 @@ struct XrayTrainOptions {
   int maxStudies = 0;         ///< use only the first N studies (0 = all)
   double maxMinutes = 0.0;    ///< stop after this wall time (0 = no limit); the best checkpoint is kept
   std::string version = "0.1.0";
+  /// Model folder to start from (fine-tuning); empty = random initialisation. Its manifest must be an
+  /// xray-landmarks model with the same network shape, and its weights must match the manifest's SHA-256
+  /// (ModelError naming the file otherwise). Recorded in the manifest's training data and command.
+  std::string initDir;
   std::string commandLine;  ///< recorded in the manifest
   std::function<void(const std::string&)> log;  ///< one line per call
 };

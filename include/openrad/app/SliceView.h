@@ -102,6 +102,9 @@ private:
   bool m_showOrientation = false;
   bool m_isCt = false;  ///< values are HU (modality CT, or an untagged volume that looks like CT)
   QImage m_sliceImage;  ///< cache of the windowed slice; null when stale
+  QImage m_screenImage;  ///< m_sliceImage resampled to the widget with m_screenImageTransform
+  QTransform m_screenImageTransform;
+  qint64 m_screenImageSource = 0;  ///< cacheKey() of the m_sliceImage it was made from
   Drag m_drag = Drag::None;
   QPointF m_dragStart;
   QPointF m_lastPos;

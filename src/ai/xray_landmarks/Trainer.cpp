@@ -5,6 +5,8 @@
 #include "ModelIo.h"
 #include "Preprocess.h"
 #include "openrad/ai/LandmarkAugment.h"
+#include "openrad/ai/ModelError.h"
+#include "openrad/ai/XrayLandmarks.h"
 #include "openrad/ai/XrayDataset.h"
 #include "openrad/io/IoError.h"
 #include "openrad/measure/Cobb.h"
@@ -190,6 +192,8 @@ std::string describeData(const std::string& dir, std::size_t studies) {
       s << studies << " studies of dataset '" << std::filesystem::path(dir).filename().string() << "' (kind "
         << j.value("kind", "?") << ", source " << j.value("source", "?") << ", seed " << j.value("seed", 0)
         << ", generator " << j.value("generatorVersion", "?") << ")";
+      // A combined dataset (several phantom sets) says what it is made of.
+      if (j.contains("description") && j["description"].is_string()) s << ": " << j["description"].get<std::string>();
       return s.str();
     } catch (const std::exception&) {
     }
@@ -272,6 +276,27 @@ XrayTrainResult trainXrayLandmarks(const XrayTrainOptions& o) {
   cfg.inputHeight = o.inputHeight;
   cfg.baseWidth = o.baseWidth;
   xray::LandmarkNet net(cfg);
+  std::string initNote;
+  if (!o.initDir.empty()) {
+    // Fine-tuning: the starting model must be an intact xray-landmarks model of the same shape.
+    const ModelManifest init = ModelManifest::read(o.initDir);
+    const std::string manifestPath = (std::filesystem::path(o.initDir) / "manifest.json").string();
+    if (init.id != kXrayLandmarksId)
+      throw ModelError(manifestPath, "--init model is '" + init.id + "', not " + kXrayLandmarksId);
+    const xray::NetConfig ic = xray::netConfigFrom(init);
+    if (ic.inputWidth != cfg.inputWidth || ic.inputHeight != cfg.inputHeight || ic.baseWidth != cfg.baseWidth ||
+        ic.vertebrae != cfg.vertebrae)
+      throw ModelError(manifestPath, "--init model's network shape (input " + std::to_string(ic.inputHeight) + "x" +
+                                         std::to_string(ic.inputWidth) + ", base width " + std::to_string(ic.baseWidth) +
+                                         ", " + std::to_string(ic.vertebrae) + " vertebrae) differs from the training options (input " +
+                                         std::to_string(cfg.inputHeight) + "x" + std::to_string(cfg.inputWidth) +
+                                         ", base width " + std::to_string(cfg.baseWidth) + ", " +
+                                         std::to_string(cfg.vertebrae) + " vertebrae)");
+    init.verifyWeights(o.initDir);  // throws ModelError naming weights.pt on a SHA-256 mismatch
+    session.load(*net, init.weightsPath(o.initDir));
+    initNote = "fine-tuned from " + init.id + " " + init.version + " (sha256 " + init.sha256 + ")";
+    log("initialised from " + o.initDir + ": " + initNote);
+  }
   net->to(session.device());
   std::size_t params = 0;
   for (const auto& p : net->parameters()) params += static_cast<std::size_t>(p.numel());
@@ -291,9 +316,12 @@ XrayTrainResult trainXrayLandmarks(const XrayTrainOptions& o) {
 
   ModelManifest manifest = xray::manifestFor(cfg, o.version);
   manifest.training.data = describeData(o.dataDir, records.size());
+  if (!initNote.empty()) manifest.training.data += "; " + initNote;
   manifest.training.seed = o.seed;
   manifest.training.dataSeed = datasetSeed(o.dataDir);
   manifest.training.command = o.commandLine;
+  if (!initNote.empty() && o.commandLine.find("--init") == std::string::npos)
+    manifest.training.command += " --init " + o.initDir;
   manifest.training.studies = result.trainStudies;
   manifest.training.validationStudies = result.valStudies;
 
