@@ -1,6 +1,7 @@
 #include "Commands.h"
 
 #include "BenchLoad.h"
+#include "BenchXray.h"
 
 #include "openrad/phantom/SpineXray.h"
 
@@ -43,6 +44,21 @@ void addBenchCommand(CLI::App& app) {
     std::printf("  1000 pairs projected: %8.1f s   target 600 s   ratio %.2f %s\n", projected, projected / 600.0,
                 projected <= 600.0 ? "(met)" : "(MISSED)");
   });
+
+  auto* xr = cmd->add_subcommand("xray-landmarks",
+                                 "AP landmark analysis per radiograph vs opening it (target: < 1 s on 2 cores)");
+  struct XrayArgs {
+    int images = 20;
+    int threads = 2;
+    std::uint64_t seed = 4711;
+    std::string models;
+  };
+  auto x = std::make_shared<XrayArgs>();
+  xr->add_option("--images", x->images, "Phantom radiographs to time (the first is a warm-up)")->check(CLI::Range(2, 10000));
+  xr->add_option("--threads", x->threads, "CPU threads")->check(CLI::PositiveNumber);
+  xr->add_option("--seed", x->seed, "Phantom seed");
+  xr->add_option("--models", x->models, "Models root (default: the shipped models)");
+  xr->callback([x] { exitCode() = runXrayLandmarkBench(x->images, x->threads, x->seed, x->models); });
 }
 
 }  // namespace openrad::cli
