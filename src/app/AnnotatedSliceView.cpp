@@ -133,8 +133,18 @@ void AnnotatedSliceView::mouseMoveEvent(QMouseEvent* event) {
     const int hover = landmarkAt(event->position());
     if (hover != m_hovered) {
       m_hovered = hover;
-      if (hover >= 0) setCursor(Qt::OpenHandCursor);
-      else unsetCursor();
+      if (hover >= 0) {
+        setCursor(Qt::OpenHandCursor);
+        const core::Landmark& p = landmarkSet()->points[static_cast<std::size_t>(hover)];
+        setToolTip(p.edited ? tr("%1 — corrected by hand; drag to move, Ctrl+Z to undo").arg(QString::fromStdString(p.name))
+                            : tr("%1 — AI confidence %2%3; drag to correct")
+                                  .arg(QString::fromStdString(p.name))
+                                  .arg(p.confidence, 0, 'f', 2)
+                                  .arg(p.confidence < ai::kLowConfidence ? tr(" (review)") : QString()));
+      } else {
+        unsetCursor();
+        setToolTip(QString());
+      }
       update();
     }
   }
