@@ -5,24 +5,13 @@
 #include "openrad/io/IoError.h"
 
 #include <QElapsedTimer>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace openrad::app {
 
 AnalysisRunner::AnalysisRunner(QString modelsRoot, QObject* parent)
-    : QObject(parent), m_modelsRoot(modelsRoot.isEmpty() ? QString::fromStdString(ai::defaultModelsRoot()) : modelsRoot) {
-  connect(&m_watcher, &QFutureWatcher<AnalysisOutcome>::finished, this, [this] {
-    m_outcome = m_watcher.result();
-    m_running = false;
-    Q_EMIT finished();
-  });
-}
-
-AnalysisRunner::~AnalysisRunner() {
-  if (m_cancelled) m_cancelled->store(true);
-  m_watcher.disconnect(this);
-  m_watcher.waitForFinished();
-}
+    : QObject(parent),
+      m_modelsRoot(modelsRoot.isEmpty() ? QString::fromStdString(ai::defaultModelsRoot()) : modelsRoot),
+      m_job([this] { Q_EMIT finished(); }) {}
 
 std::shared_ptr<const ai::AiModule> AnalysisRunner::module(const std::string& id, const ai::RunContext& context) {
   std::lock_guard<std::mutex> lock(m_modulesMutex);
@@ -36,11 +25,8 @@ std::shared_ptr<const ai::AiModule> AnalysisRunner::module(const std::string& id
 }
 
 bool AnalysisRunner::start(const QString& moduleId, std::shared_ptr<const core::Series> series) {
-  if (m_running || !series || !series->image) return false;
-  m_running = true;
-  m_cancelled = std::make_shared<std::atomic<bool>>(false);
-  auto cancelled = m_cancelled;
-  QFuture<AnalysisOutcome> future = QtConcurrent::run([this, moduleId, series, cancelled]() {
+  if (!series || !series->image) return false;
+  return m_job.start([this, moduleId, series](const std::shared_ptr<std::atomic<bool>>& cancelled) {
     AnalysisOutcome outcome;
     outcome.seriesUid = QString::fromStdString(series->info.seriesUid);
     outcome.moduleId = moduleId;
@@ -70,20 +56,6 @@ bool AnalysisRunner::start(const QString& moduleId, std::shared_ptr<const core::
     if (cancelled->load()) outcome.cancelled = true;
     return outcome;
   });
-  m_watcher.setFuture(future);
-  return true;
-}
-
-AnalysisOutcome AnalysisRunner::takeOutcome() {
-  AnalysisOutcome outcome = std::move(m_outcome);
-  m_outcome = AnalysisOutcome();
-  return outcome;
-}
-
-void AnalysisRunner::wait() { m_watcher.waitForFinished(); }
-
-void AnalysisRunner::cancel() {
-  if (m_cancelled) m_cancelled->store(true);
 }
 
 }  // namespace openrad::app

@@ -2,35 +2,19 @@
 
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <mutex>
 
 namespace openrad::app {
 
-StudyLoader::StudyLoader(QObject* parent) : QObject(parent), m_load(&io::loadPath) {
-  connect(&m_watcher, &QFutureWatcher<LoadOutcome>::finished, this, [this] {
-    m_outcome = m_watcher.result();
-    m_running = false;
-    Q_EMIT finished();
-  });
-}
-
-StudyLoader::~StudyLoader() {
-  if (m_cancelled) m_cancelled->store(true);
-  m_watcher.disconnect(this);
-  m_watcher.waitForFinished();
-}
+StudyLoader::StudyLoader(QObject* parent)
+    : QObject(parent), m_load(&io::loadPath), m_job([this] { Q_EMIT finished(); }) {}
 
 bool StudyLoader::start(const QStringList& paths) {
-  if (isRunning()) return false;
-  m_running = true;
-  m_cancelled = std::make_shared<std::atomic<bool>>(false);
-  auto cancelled = m_cancelled;
   LoadFunction load = m_load;
   // The worker only touches its own copies and this object's thread-safe signal emission.
-  QFuture<LoadOutcome> future = QtConcurrent::run([this, paths, cancelled, load]() {
+  return m_job.start([this, paths, load](const std::shared_ptr<std::atomic<bool>>& cancelled) {
     LoadOutcome outcome;
     outcome.paths = paths;
     QElapsedTimer throttle;
@@ -71,20 +55,6 @@ bool StudyLoader::start(const QStringList& paths) {
     if (cancelled->load()) outcome.cancelled = true;
     return outcome;
   });
-  m_watcher.setFuture(future);
-  return true;
-}
-
-LoadOutcome StudyLoader::takeOutcome() {
-  LoadOutcome outcome = std::move(m_outcome);
-  m_outcome = LoadOutcome();
-  return outcome;
-}
-
-void StudyLoader::wait() { m_watcher.waitForFinished(); }
-
-void StudyLoader::cancel() {
-  if (m_cancelled) m_cancelled->store(true);
 }
 
 }  // namespace openrad::app

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "openrad/ai/AiModule.h"
+#include "openrad/app/BackgroundJob.h"
 #include "openrad/core/Study.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 
@@ -33,23 +33,21 @@ class AnalysisRunner : public QObject {
 public:
   /// `modelsRoot`: folder holding models/<module-id>/ (ai::defaultModelsRoot() when empty).
   explicit AnalysisRunner(QString modelsRoot = {}, QObject* parent = nullptr);
-  /// Cancels a running analysis and waits for it.
-  ~AnalysisRunner() override;
 
   /// The models root in use.
   const QString& modelsRoot() const { return m_modelsRoot; }
   /// True while an analysis runs.
-  bool isRunning() const { return m_running; }
+  bool isRunning() const { return m_job.isRunning(); }
   /// Starts `moduleId` on `series`; false when one is already running or the series has no image.
   bool start(const QString& moduleId, std::shared_ptr<const core::Series> series);
   /// The outcome of the finished analysis (valid after finished()).
-  AnalysisOutcome takeOutcome();
+  AnalysisOutcome takeOutcome() { return m_job.takeOutcome(); }
   /// Blocks until the worker is done (finished() still arrives through the event loop).
-  void wait();
+  void wait() { m_job.wait(); }
 
 public Q_SLOTS:
   /// Asks the running analysis to stop.
-  void cancel();
+  void cancel() { m_job.cancel(); }
 
 Q_SIGNALS:
   /// Progress 0..1 with a short text (emitted from the worker thread; queued to receivers).
@@ -61,12 +59,9 @@ private:
   std::shared_ptr<const ai::AiModule> module(const std::string& id, const ai::RunContext& context);
 
   QString m_modelsRoot;
-  QFutureWatcher<AnalysisOutcome> m_watcher;
-  std::shared_ptr<std::atomic<bool>> m_cancelled;
-  AnalysisOutcome m_outcome;
-  bool m_running = false;
   std::mutex m_modulesMutex;
   std::map<std::string, std::shared_ptr<const ai::AiModule>> m_modules;
+  BackgroundJob<AnalysisOutcome> m_job;  ///< last: destroyed (cancelled and joined) before the modules
 };
 
 }  // namespace openrad::app

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "openrad/app/BackgroundJob.h"
 #include "openrad/core/Study.h"
 #include "openrad/io/Loader.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QStringList>
 
@@ -30,23 +30,21 @@ public:
   using LoadFunction = std::function<core::LoadResult(const std::string&, const io::LoadOptions&)>;
 
   explicit StudyLoader(QObject* parent = nullptr);
-  /// Cancels a running load and waits for it.
-  ~StudyLoader() override;
 
   /// Replaces the loading function.
   void setLoadFunction(LoadFunction function) { m_load = std::move(function); }
   /// True while a load runs.
-  bool isRunning() const { return m_running; }
+  bool isRunning() const { return m_job.isRunning(); }
   /// Starts loading the paths in order; returns false when a load is already running.
   bool start(const QStringList& paths);
   /// The outcome of the finished load (valid after finished()).
-  LoadOutcome takeOutcome();
+  LoadOutcome takeOutcome() { return m_job.takeOutcome(); }
   /// Blocks until the worker is done (finished() still arrives through the event loop).
-  void wait();
+  void wait() { m_job.wait(); }
 
 public Q_SLOTS:
   /// Asks the running load to stop at the next file.
-  void cancel();
+  void cancel() { m_job.cancel(); }
 
 Q_SIGNALS:
   /// Progress 0..1 with a short text; emitted from the worker thread (queued to receivers).
@@ -56,10 +54,7 @@ Q_SIGNALS:
 
 private:
   LoadFunction m_load;
-  QFutureWatcher<LoadOutcome> m_watcher;
-  std::shared_ptr<std::atomic<bool>> m_cancelled;
-  LoadOutcome m_outcome;
-  bool m_running = false;  ///< set by start(), cleared when finished() is emitted (the watcher lags)
+  BackgroundJob<LoadOutcome> m_job;
 };
 
 }  // namespace openrad::app
