@@ -1,5 +1,6 @@
 #include "openrad/app/WindowLevel.h"
 
+#include "openrad/core/ImageStatistics.h"
 #include "openrad/render/IntensityStatistics.h"
 
 #include <algorithm>
@@ -17,7 +18,7 @@ std::vector<WindowLevelPreset> ctWindowLevelPresets() {
 }
 
 WindowLevel autoWindowLevel(const core::Image& image) {
-  auto [low, high] = render::quantileRange(image, 0.005, 0.995);
+  auto [low, high] = core::quantileRange(image, 0.005, 0.995);
   // Sparse images (label maps, masks) have equal quantiles: use the full range instead.
   if (high - low < 1e-6) std::tie(low, high) = image.range();
   WindowLevel wl;

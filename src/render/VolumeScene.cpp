@@ -1,5 +1,6 @@
 #include "openrad/render/VolumeScene.h"
 
+#include "openrad/core/ImageStatistics.h"
 #include "openrad/render/IntensityStatistics.h"
 #include "openrad/render/VtkImage.h"
 
@@ -82,7 +83,7 @@ struct VolumeScene::Impl {
         break;
       case Preset::Generic: {
         // MR and other unitless data: a grey ramp over the upper part of the intensity histogram.
-        const auto [low, high] = quantileRange(*series->image, 0.40, 0.995);
+        const auto [low, high] = core::quantileRange(*series->image, 0.40, 0.995);
         const double top = std::max(high, low + 1e-3);
         color->AddRGBPoint(low, 0.0, 0.0, 0.0);
         color->AddRGBPoint(top, 1.0, 1.0, 1.0);
@@ -122,7 +123,7 @@ void VolumeScene::setSeries(std::shared_ptr<const core::Series> series) {
     m_impl->plane->GetMapper()->SetInputData(m_impl->data);
     m_impl->plane->GetProperty()->SetInterpolationTypeToLinear();
     m_impl->plane->SetUserMatrix(placement);
-    const auto [low, high] = quantileRange(*image, 0.005, 0.995);
+    const auto [low, high] = core::quantileRange(*image, 0.005, 0.995);
     setPlaneWindowLevel(std::max(high - low, 1e-3), 0.5 * (low + high));
     m_impl->renderer->AddActor(m_impl->plane);
   } else {

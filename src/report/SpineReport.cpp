@@ -1,6 +1,7 @@
 #include "openrad/report/SpineReport.h"
 
 #include "ReportLayout.h"
+#include "openrad/core/ImageStatistics.h"
 #include "openrad/io/IoError.h"
 #include "openrad/measure/PixelScale.h"
 #include "openrad/measure/SpineLandmarks.h"
@@ -100,23 +101,12 @@ std::string vertebraOf(const std::string& cornerName) { return cornerName.substr
 
 // ------------------------------------------------------------------------------------------- image
 
-/// The radiograph windowed to its 0.5–99.5 % percentiles (of at most ~500 000 sampled pixels) as 8-bit grey,
+/// The radiograph windowed to its 0.5–99.5 % quantiles (of at most 500 000 sampled pixels) as 8-bit grey,
 /// one pixel per image pixel.
 QImage windowedGrey(const core::Image& image) {
   const auto& g = image.geometry();
   const int cols = static_cast<int>(g.size[0]), rows = static_cast<int>(g.size[1]);
-  const std::int64_t count = static_cast<std::int64_t>(cols) * rows;
-  const std::int64_t step = std::max<std::int64_t>(1, count / 500000);
-  std::vector<double> sample;
-  sample.reserve(static_cast<std::size_t>(count / step + 1));
-  for (std::int64_t k = 0; k < count; k += step) sample.push_back(image.value(k % cols, k / cols, 0));
-  const auto at = [&](double q) {
-    auto nth = sample.begin() + static_cast<std::ptrdiff_t>(q * static_cast<double>(sample.size() - 1));
-    std::nth_element(sample.begin(), nth, sample.end());
-    return *nth;
-  };
-  const double lo = at(0.005);
-  double hi = at(0.995);
+  auto [lo, hi] = core::quantileRange(image, 0.005, 0.995, 500000);
   if (!(hi > lo)) hi = lo + 1.0;
   const double gain = 255.0 / (hi - lo);
   QImage grey(cols, rows, QImage::Format_Grayscale8);

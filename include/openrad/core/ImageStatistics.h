@@ -1,0 +1,15 @@
+#pragma once
+
+#include "openrad/core/Image.h"
+
+#include <cstdint>
+#include <utility>
+
+namespace openrad::core {
+
+/// Intensity values at two quantiles (fractions 0..1) of an image, from a strided sample of at
+/// most `maxSamples` voxels (exact for smaller images). Non-finite values are ignored.
+std::pair<double, double> quantileRange(const Image& image, double lowFraction, double highFraction,
+                                        std::int64_t maxSamples = 1 << 20);
+
+}  // namespace openrad::core
