@@ -1,14 +1,13 @@
 #include "openrad/app/MeasurementsPanel.h"
 
+#include "openrad/report/SpineReport.h"
+
 #include <QHeaderView>
 #include <QLabel>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
-#include <algorithm>
 #include <array>
-#include <cstdlib>
-#include <vector>
 
 namespace openrad::app {
 namespace {
@@ -34,28 +33,8 @@ QString groupOf(const std::string& id) {
   return QStringLiteral("Other");
 }
 
-/// Anatomical order inside a group: Cobb PT, MT, TL, max; levels T1 .. L5 (by the first vertebra named).
-int displayRank(const std::string& id) {
-  static const std::array<const char*, 4> kCobb{"cobb.proximal_thoracic", "cobb.main_thoracic", "cobb.thoracolumbar",
-                                                "cobb.max"};
-  for (std::size_t i = 0; i < kCobb.size(); ++i)
-    if (id == kCobb[i]) return static_cast<int>(i);
-  const std::size_t dot = id.rfind('.');
-  if (dot == std::string::npos || dot + 2 > id.size()) return 1000;
-  const char region = id[dot + 1];
-  const int number = std::atoi(id.c_str() + dot + 2);
-  if (region == 'T' && number > 0) return 100 + number;
-  if (region == 'L' && number > 0) return 112 + number;
-  return 1000;
-}
-
 }  // namespace
 
-QString formatMeasurement(const core::Measurement& m) {
-  if (m.unit == "deg") return QStringLiteral("%1°").arg(m.value, 0, 'f', 1);
-  if (m.unit == "px") return QStringLiteral("%1 px").arg(m.value, 0, 'f', 0);
-  return QStringLiteral("%1 %2").arg(m.value, 0, 'f', 1).arg(QString::fromStdString(m.unit));
-}
 
 MeasurementsPanel::MeasurementsPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
@@ -125,7 +104,7 @@ void MeasurementsPanel::fillRow(QTreeWidgetItem* item, const core::Measurement& 
                              ? tr("manual")
                              : QString::fromStdString(m.provenance.source + " " + m.provenance.modelVersion);
   set(0, QString::fromStdString(m.name));
-  set(1, formatMeasurement(m));
+  set(1, QString::fromStdString(report::formatValue(m)));
   set(2, source);
   if (item->data(0, kIdRole).toString().isEmpty()) {
     item->setData(0, kIdRole, QString::fromStdString(m.id));
@@ -161,12 +140,7 @@ void MeasurementsPanel::rebuild(const core::SeriesAnnotations& annotations) {
     item->setFont(0, bold);
     groups[title] = item;
   }
-  std::vector<const core::Measurement*> sorted;
-  for (const auto& entry : annotations.measurements) sorted.push_back(&entry.second);
-  std::stable_sort(sorted.begin(), sorted.end(), [](const core::Measurement* a, const core::Measurement* b) {
-    return displayRank(a->id) < displayRank(b->id);
-  });
-  for (const core::Measurement* m : sorted) {
+  for (const core::Measurement* m : report::orderedMeasurements(annotations)) {
     auto* item = new QTreeWidgetItem(groups[groupOf(m->id)]);
     fillRow(item, *m);
     m_items[m->id] = item;

@@ -44,7 +44,4 @@ private:
   QLabel* m_summary = nullptr;
 };
 
-/// Text of a measurement value with its unit ("23.4°", "41.2 mm", "12 px").
-QString formatMeasurement(const core::Measurement& measurement);
-
 }  // namespace openrad::app
