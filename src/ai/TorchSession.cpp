@@ -1,4 +1,6 @@
-#include "TorchSession.h"
+#include "openrad/ai/TorchSession.h"
+
+#include "openrad/ai/ThreadPolicy.h"
 
 #include "openrad/ai/ModelError.h"
 
@@ -10,8 +12,7 @@ TorchSession::TorchSession(Device device, int threads) {
   const bool cuda = device != Device::Cpu && torch::cuda::is_available();
   if (device == Device::Cuda && !cuda) throw ModelError("cuda", "CUDA was requested but is not available");
   m_device = cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-  const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (torch::get_num_threads() != n) torch::set_num_threads(n);
+  setInferenceThreads(threads);
 }
 
 std::string TorchSession::describe() const {

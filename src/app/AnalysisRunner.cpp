@@ -1,15 +1,16 @@
 #include "openrad/app/AnalysisRunner.h"
 
 #include "openrad/ai/ModelError.h"
-#include "openrad/ai/ModuleRegistry.h"
-#include "openrad/io/IoError.h"
+#include "openrad/ai/ModelRoot.h"
+#include "openrad/core/Errors.h"
 
 #include <QElapsedTimer>
 
 namespace openrad::app {
 
-AnalysisRunner::AnalysisRunner(QString modelsRoot, QObject* parent)
+AnalysisRunner::AnalysisRunner(const modules::Registry& registry, QString modelsRoot, QObject* parent)
     : QObject(parent),
+      m_registry(registry),
       m_modelsRoot(modelsRoot.isEmpty() ? QString::fromStdString(ai::defaultModelsRoot()) : modelsRoot),
       m_job([this] { Q_EMIT finished(); }) {}
 
@@ -17,19 +18,17 @@ std::shared_ptr<const ai::AiModule> AnalysisRunner::module(const std::string& id
   std::lock_guard<std::mutex> lock(m_modulesMutex);
   auto it = m_modules.find(id);
   if (it != m_modules.end()) return it->second;
-  if (m_modelsRoot.isEmpty())
-    throw ai::ModelError("models/" + id, "no models folder found (set OPENRAD_MODELS to the folder holding " + id + "/)");
-  std::shared_ptr<const ai::AiModule> m = ai::ModuleRegistry::builtIn().create(id, m_modelsRoot.toStdString(), context);
+  std::shared_ptr<const ai::AiModule> m = m_registry.create(id, m_modelsRoot.toStdString(), context);
   m_modules[id] = m;
   return m;
 }
 
-bool AnalysisRunner::start(const QString& moduleId, std::shared_ptr<const core::Series> series) {
-  if (!series || !series->image) return false;
-  return m_job.start([this, moduleId, series](const std::shared_ptr<std::atomic<bool>>& cancelled) {
+bool AnalysisRunner::start(ai::AnalysisInput input) {
+  if (input.series.empty()) return false;
+  return m_job.start([this, input = std::move(input)](const std::shared_ptr<std::atomic<bool>>& cancelled) {
     AnalysisOutcome outcome;
-    outcome.seriesUid = QString::fromStdString(series->info.seriesUid);
-    outcome.moduleId = moduleId;
+    outcome.input = input;
+    outcome.moduleId = QString::fromStdString(input.moduleId);
     QElapsedTimer throttle;
     throttle.start();
     ai::RunContext context;
@@ -40,15 +39,11 @@ bool AnalysisRunner::start(const QString& moduleId, std::shared_ptr<const core::
       Q_EMIT progress(fraction, QString::fromStdString(what));
     };
     try {
-      Q_EMIT progress(0.0, tr("Loading model %1").arg(moduleId));
-      const auto m = module(moduleId.toStdString(), context);
+      Q_EMIT progress(0.0, tr("Loading model %1").arg(outcome.moduleId));
+      const auto m = module(input.moduleId, context);
       outcome.moduleVersion = m->info().version;
-      if (!m->accepts(*series))
-        throw std::invalid_argument(m->info().name + " does not apply to this series (" + series->info.modality + " " +
-                                    series->info.viewPosition + "): it needs " +
-                                    (m->info().inputs.empty() ? std::string("another input") : m->info().inputs.front()));
-      outcome.findings = m->run(*series, context);
-    } catch (const io::Cancelled&) {
+      outcome.findings = m->run(input, context);
+    } catch (const core::Cancelled&) {
       outcome.cancelled = true;
     } catch (const std::exception& error) {
       outcome.error = QString::fromStdString(error.what());

@@ -1,8 +1,5 @@
 #include "openrad/app/MainWindow.h"
 
-#include "openrad/ai/ModelManifest.h"
-#include "openrad/ai/SpineFindings.h"
-#include "openrad/ai/XrayLandmarks.h"
 #include "openrad/app/AnalysisRunner.h"
 #include "openrad/app/AnnotatedSliceView.h"
 #include "openrad/app/DocumentAdapter.h"
@@ -13,8 +10,8 @@
 #include "openrad/app/StudyLoader.h"
 #include "openrad/app/VolumeView.h"
 #include "openrad/core/Commands.h"
-#include "openrad/measure/PixelScale.h"
-#include "openrad/report/FindingsFolder.h"
+#include "openrad/io/LabelOverlay.h"
+#include "openrad/report/Report.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -32,6 +29,7 @@
 #include <QMimeData>
 #include <QOpenGLWidget>
 #include <QPainter>
+#include <QPixmap>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -39,6 +37,7 @@
 #include <QStatusBar>
 
 #include <array>
+#include <optional>
 
 namespace openrad::app {
 namespace {
@@ -50,13 +49,17 @@ const char* const kRecentKey = "recentStudies";
 
 MainWindow::MainWindow(QWidget* parent) : MainWindow(Options{}, parent) {}
 
-MainWindow::MainWindow(const Options& options, QWidget* parent) : QMainWindow(parent), m_options(options) {
+MainWindow::MainWindow(const Options& options, QWidget* parent)
+    : QMainWindow(parent),
+      m_options(options),
+      m_registry(options.registry ? options.registry : std::make_shared<const modules::Registry>(modules::Registry::builtIn())) {
   setWindowTitle(tr("OpenRad"));
   setAcceptDrops(true);
   m_documentAdapter = new DocumentAdapter(m_document, this);
   m_loader = new StudyLoader(this);
-  m_analysis = new AnalysisRunner(options.modelsRoot, this);
-  installDerivedUpdater();
+  m_analysis = new AnalysisRunner(*m_registry, options.modelsRoot, this);
+  // Every module's measurement rules run in the Document, after each command and before any observer.
+  m_registry->installRules(m_document);
   m_sessions = std::make_unique<SessionManager>(
       m_document, (QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/sessions").toStdString(),
       [this](const std::string& message) { statusBar()->showMessage(QString::fromStdString(message), 15000); });
@@ -90,11 +93,10 @@ MainWindow::~MainWindow() {
   m_loader->wait();
   m_analysis->cancel();
   m_analysis->wait();
-  m_document.setDerivedUpdater({});
 }
 
 void MainWindow::buildUi() {
-  m_sliceView = new AnnotatedSliceView(m_document, this);
+  m_sliceView = new AnnotatedSliceView(m_document, m_registry->presentations(), this);
   setCentralWidget(m_sliceView);
 
   m_browser = new StudyBrowser(this);
@@ -192,13 +194,24 @@ void MainWindow::buildMenus() {
   m_redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence(tr("Ctrl+Y"))});
 
   QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
-  m_analyseAction = analysis->addAction(tr("&Analyse AP Spine Radiograph (landmarks, Cobb)"), this,
-                                        [this] { analyseShownSeries(QString::fromUtf8(ai::kXrayLandmarksId)); });
+  m_analyseAction = analysis->addAction(tr("&Analyse Shown Series"), this, [this] { analyseShownSeries(); });
   m_analyseAction->setShortcut(QKeySequence(tr("Ctrl+Shift+A")));
-  m_analyseAction->setStatusTip(tr("Find the 68 vertebra corners T1–L5 and measure Cobb angles and heights"));
-  analysis->addAction(tr("&Stop Analysis"), m_analysis, &AnalysisRunner::cancel);
+  m_analyseAction->setStatusTip(tr("Run the first AI module that applies to the shown series"));
   analysis->addSeparator();
-  m_exportAction = analysis->addAction(tr("&Export Findings (PDF, CSV, JSON)…"), this,
+  // One entry per registered module: the menu never names a module itself.
+  for (const modules::Module& m : m_registry->modules()) {
+    QAction* action = analysis->addAction(QString::fromStdString(m.name), this,
+                                          [this, id = m.id] { analyseShownSeries(QString::fromStdString(id)); });
+    action->setStatusTip(QString::fromStdString(m.description));
+    m_moduleActions.emplace_back(action, m.id);
+  }
+  analysis->addSeparator();
+  analysis->addAction(tr("&Stop Analysis"), m_analysis, &AnalysisRunner::cancel);
+  QAction* deleteBox = analysis->addAction(tr("&Delete Selected Box"), m_sliceView, &AnnotatedSliceView::deleteSelectedBox);
+  deleteBox->setShortcut(QKeySequence::Delete);
+  deleteBox->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  analysis->addSeparator();
+  m_exportAction = analysis->addAction(tr("&Export Findings (PDF, CSV, JSON, NIfTI)…"), this,
                                        &MainWindow::exportFindingsInteractively);
   m_exportAction->setShortcut(QKeySequence(tr("Ctrl+E")));
 
@@ -230,6 +243,31 @@ void MainWindow::buildMenus() {
     action->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(planeKey++)));
   }
   view->addAction(tr("&Reset 2D View"), m_sliceView, &SliceView::resetView);
+  QMenu* overlays = view->addMenu(tr("&Overlays"));
+  const auto styleToggle = [this, overlays](const QString& text, bool checked, auto apply) {
+    QAction* action = overlays->addAction(text);
+    action->setCheckable(true);
+    action->setChecked(checked);
+    connect(action, &QAction::toggled, this, [this, apply](bool on) {
+      report::LabelMapStyle style = m_sliceView->labelStyle();
+      apply(style, on);
+      m_sliceView->setLabelStyle(style);
+    });
+    return action;
+  };
+  styleToggle(tr("&Fill Label Maps"), true, [](report::LabelMapStyle& s, bool on) { s.fill = on; })
+      ->setShortcut(QKeySequence(tr("Ctrl+Shift+F")));
+  styleToggle(tr("&Outline Label Maps"), true, [](report::LabelMapStyle& s, bool on) { s.outline = on; });
+  QMenu* opacity = overlays->addMenu(tr("Label &Opacity"));
+  for (int percent : {20, 40, 60, 80}) {
+    opacity->addAction(tr("%1 %").arg(percent), this, [this, percent] {
+      report::LabelMapStyle style = m_sliceView->labelStyle();
+      style.opacity = percent / 100.0;
+      m_sliceView->setLabelStyle(style);
+    });
+  }
+  m_labelMenu = overlays->addMenu(tr("&Labels"));
+  rebuildLabelMenu();
 
   if (m_volumeView) {
     view->addSeparator();
@@ -264,7 +302,8 @@ void MainWindow::buildMenus() {
            "  Left-drag: pan;  Middle-drag or Ctrl+wheel: zoom\n"
            "  R: reset zoom, pan and window\n"
            "  Landmarks: drag a corner handle to correct it (Esc cancels the drag); Ctrl+Z / Ctrl+Shift+Z\n"
-           "  Ctrl+Shift+A: analyse the radiograph;  Ctrl+E: export PDF/CSV/JSON\n"
+           "  Boxes: drag to move, drag a corner to resize, Delete removes the selected box\n"
+           "  Ctrl+Shift+A: analyse the shown series;  Ctrl+E: export PDF/CSV/JSON/NIfTI\n"
            "  F2–F5: CT presets;  F6: automatic window;  Ctrl+1/2/3: axial/coronal/sagittal\n\n"
            "3D view:\n  Left-drag rotate, right-drag or wheel zoom, middle-drag pan, R reset"));
   });
@@ -355,9 +394,19 @@ void MainWindow::reportProblems(const LoadOutcome& outcome) {
 }
 
 void MainWindow::addLoadResult(core::LoadResult result) {
+  // A NIfTI label map on the grid of a loaded series is that series' overlay, not a patient of its own.
+  std::vector<io::FoundLabelMap> labelMaps = io::extractLabelMaps(result, m_loaded);
   const auto added = result.allSeries();
   m_loaded.merge(std::move(result));
+  for (const auto& series : m_loaded.allSeries()) m_document.attachSeries(series);
   m_browser->setStudies(m_loaded);
+  for (io::FoundLabelMap& found : labelMaps) {
+    if (m_document.annotations(found.seriesUid).labelMaps.count(found.map.name)) continue;  // restored by the session
+    const std::string name = found.map.name;
+    m_document.execute(std::make_unique<core::SetLabelMapCommand>(found.seriesUid, name, std::move(found.map),
+                                                                  "Open label map " + found.file));
+    statusBar()->showMessage(tr("%1 is shown as a label map of its series").arg(QString::fromStdString(found.file)), 10000);
+  }
   if (!added.empty() && (m_shownSeries.isEmpty() || !m_loaded.findSeries(m_shownSeries.toStdString())))
     showSeries(QString::fromStdString(added.front()->info.seriesUid));
   else if (!m_shownSeries.isEmpty())
@@ -391,6 +440,13 @@ void MainWindow::showSeries(const QString& seriesUid) {
   m_browser->selectSeries(seriesUid);
   updateTitle();
   refreshMeasurements();
+  rebuildLabelMenu();
+  if (!series->info.problems.empty()) {
+    // Uneven spacing or missing slices change what every measurement on this volume means: say so where it is seen.
+    QString problems;
+    for (const auto& p : series->info.problems) problems += (problems.isEmpty() ? "" : "; ") + QString::fromStdString(p);
+    statusBar()->showMessage(tr("\u26A0 This series: %1").arg(problems), 30000);
+  }
   Q_EMIT seriesShown(seriesUid);
 }
 
@@ -401,6 +457,7 @@ void MainWindow::closeAll() {
   m_loader->cancel();
   m_sessions->closeAll();  // stop saving first, so clearing the document leaves the sessions on disk
   m_document.reset({});
+  m_document.detachAllSeries();
   m_shownSeries.clear();
   m_sliceView->setSeries(nullptr);
   if (m_volumeView) m_volumeView->setSeries(nullptr);
@@ -422,44 +479,103 @@ QImage MainWindow::screenshot() {
   return image;
 }
 
-void MainWindow::installDerivedUpdater() {
-  // Measurements follow their landmarks: after every command on a series with an AP corner set, before the
-  // observers (panel, overlay, autosave) hear of it.
-  m_document.setDerivedUpdater([this](const std::string& seriesUid, core::SeriesAnnotations& annotations,
-                                      core::ChangeSet& changes) {
-    if (!annotations.landmarkSets.count(ai::kApCornerSetName)) return;
-    const auto series = m_loaded.findSeries(seriesUid);
-    if (!series || !series->image) return;
-    ai::updateSpineMeasurements(annotations, changes, ai::kApCornerSetName, measure::pixelScale(*series),
-                                static_cast<double>(series->image->geometry().size[1]));
-  });
-}
 
 void MainWindow::refreshMeasurements() {
   const bool shown = !m_shownSeries.isEmpty() && m_sliceView->series();
   m_measurements->setAnnotations(shown ? &m_document.annotations(m_shownSeries.toStdString()) : nullptr,
-                                 ai::kLowConfidence);
+                                 report::OverlayStyle{}.lowConfidence);
   const bool hasFindings = shown && !m_document.annotations(m_shownSeries.toStdString()).empty();
   m_exportAction->setEnabled(hasFindings);
   m_analyseAction->setEnabled(shown && !m_analysis->isRunning());
+  for (const auto& [action, id] : m_moduleActions) action->setEnabled(shown && !m_analysis->isRunning());
+}
+
+void MainWindow::rebuildLabelMenu() {
+  if (!m_labelMenu) return;
+  m_labelMenu->clear();
+  const core::SeriesAnnotations* a =
+      m_shownSeries.isEmpty() ? nullptr : &m_document.annotations(m_shownSeries.toStdString());
+  if (!a || a->labelMaps.empty()) {
+    m_labelMenu->addAction(tr("(no label map on this series)"))->setEnabled(false);
+    return;
+  }
+  for (const auto& [name, map] : a->labelMaps) {
+    QAction* all = m_labelMenu->addAction(QString::fromStdString(name));
+    all->setCheckable(true);
+    all->setChecked(!m_sliceView->labelStyle().hiddenMaps.count(name));
+    connect(all, &QAction::toggled, this, [this, name = name](bool on) {
+      report::LabelMapStyle style = m_sliceView->labelStyle();
+      if (on) style.hiddenMaps.erase(name); else style.hiddenMaps.insert(name);
+      m_sliceView->setLabelStyle(style);
+    });
+    for (const auto& label : map.table) {
+      QAction* action = m_labelMenu->addAction(QStringLiteral("    %1").arg(QString::fromStdString(label.name)));
+      action->setCheckable(true);
+      action->setChecked(!m_sliceView->labelStyle().hiddenLabels.count({name, label.value}));
+      QPixmap swatch(12, 12);
+      swatch.fill(QColor(label.color[0], label.color[1], label.color[2]));
+      action->setIcon(QIcon(swatch));
+      connect(action, &QAction::toggled, this, [this, name = name, value = label.value](bool on) {
+        report::LabelMapStyle style = m_sliceView->labelStyle();
+        if (on) style.hiddenLabels.erase({name, value}); else style.hiddenLabels.insert({name, value});
+        m_sliceView->setLabelStyle(style);
+      });
+    }
+  }
 }
 
 bool MainWindow::analyseShownSeries(const QString& moduleId) {
   const auto& series = m_sliceView->series();
   if (!series) {
-    statusBar()->showMessage(tr("Open a radiograph first"), 5000);
+    statusBar()->showMessage(tr("Open a study first"), 5000);
     return false;
   }
-  if (!m_analysis->start(moduleId, series)) {
+  if (m_analysis->isRunning()) {
     statusBar()->showMessage(tr("An analysis is already running"), 5000);
     return false;
   }
+  // What the module proposes among the loaded studies that involves the shown series.
+  std::optional<ai::AnalysisInput> input;
+  QString problem;
+  for (const modules::Module& m : m_registry->modules()) {
+    if (!moduleId.isEmpty() && m.id != moduleId.toStdString()) continue;
+    try {
+      for (ai::AnalysisInput& candidate : m_analysis->module(m.id)->candidates(m_loaded, m_document))
+        for (const auto& s : candidate.series)
+          if (s == series && !input) input = std::move(candidate);
+    } catch (const std::exception& e) {
+      problem = tr("%1: %2").arg(QString::fromStdString(m.id), QString::fromStdString(e.what()));
+    }
+    if (input) break;
+  }
+  if (!input) {
+    const QString message = !problem.isEmpty() ? tr("Analysis not started: %1").arg(problem)
+                            : moduleId.isEmpty()
+                                ? tr("No AI module applies to this series")
+                                : tr("%1 does not apply to this series (%2)")
+                                      .arg(moduleId, QString::fromStdString(ai::describeSeries(*series)));
+    statusBar()->showMessage(message, 15000);
+    if (!problem.isEmpty() && m_options.errorDialogs) QMessageBox::warning(this, tr("Analysis failed"), message);
+    Q_EMIT analysisFinished(false, message);
+    return false;
+  }
+  // Asked before the run starts: a new run replaces what this module made, hand corrections included.
+  const int corrected = ai::handCorrectionsReplaced(input->moduleId, *input, m_document);
+  if (corrected > 0 && m_options.errorDialogs &&
+      QMessageBox::question(this, tr("Replace hand corrections?"),
+                            tr("%n correction(s) made by hand to this module's findings would be replaced by the new AI "
+                               "result (Edit ▸ Undo brings them back). Run the analysis?",
+                               nullptr, corrected)) != QMessageBox::Yes) {
+    statusBar()->showMessage(tr("Analysis not started: the hand corrections stay"), 8000);
+    return false;
+  }
+  if (!m_analysis->start(std::move(*input))) return false;
   m_analysisProgress->setValue(0);
   m_analysisLabel->setText(tr("Analysing…"));
   m_analysisLabel->show();
   m_analysisProgress->show();
   m_analysisCancel->show();
-  m_analyseAction->setEnabled(false);
+  refreshMeasurements();
   return true;
 }
 
@@ -481,37 +597,28 @@ void MainWindow::onAnalysisFinished() {
     Q_EMIT analysisFinished(false, message);
     return;
   }
-  const std::string uid = outcome.seriesUid.toStdString();
-  if (!m_loaded.findSeries(uid)) {  // closed while the model ran
-    Q_EMIT analysisFinished(false, tr("the series was closed"));
+  for (const auto& s : outcome.input.series)
+    if (!m_loaded.findSeries(s->info.seriesUid)) {  // closed while the model ran
+      Q_EMIT analysisFinished(false, tr("the series was closed"));
+      return;
+    }
+  // One undoable step: exactly what this module made before is replaced, nothing else.
+  try {
+    m_document.execute(ai::findingsCommands(outcome.input.moduleId, outcome.input, outcome.findings),
+                       tr("Analyse (%1)").arg(outcome.moduleId).toStdString());
+  } catch (const std::exception& e) {
+    const QString message = tr("%1: the findings could not be applied (nothing changed): %2")
+                                .arg(outcome.moduleId, QString::fromStdString(e.what()));
+    statusBar()->showMessage(message, 20000);
+    Q_EMIT analysisFinished(false, message);
     return;
   }
-  // Findings replace earlier output of the same kind; other annotations of the series stay.
-  core::SeriesAnnotations after = m_document.annotations(uid);
-  int editedBefore = 0;
-  for (const auto& [name, set] : outcome.findings.annotations.landmarkSets) {
-    if (auto it = after.landmarkSets.find(name); it != after.landmarkSets.end())
-      for (const auto& p : it->second.points) editedBefore += p.edited ? 1 : 0;
-    after.landmarkSets[name] = set;
-  }
-  if (editedBefore > 0 && m_options.errorDialogs &&
-      QMessageBox::question(this, tr("Replace corrected landmarks?"),
-                            tr("%n landmark(s) of this series were corrected by hand. Replace them with the new AI "
-                               "result? (Edit ▸ Undo brings them back.)",
-                               nullptr, editedBefore)) != QMessageBox::Yes) {
-    Q_EMIT analysisFinished(false, tr("kept the corrected landmarks"));
-    return;
-  }
-  for (const auto& [name, map] : outcome.findings.annotations.labelMaps) after.labelMaps[name] = map;
-  for (const auto& [id, m] : outcome.findings.annotations.measurements) after.measurements[id] = m;
-  for (const auto& box : outcome.findings.annotations.boxes) after.boxes.push_back(box);
-  m_document.execute(std::make_unique<core::ReplaceAnnotationsCommand>(
-      uid, std::move(after), tr("Analyse (%1)").arg(outcome.moduleId).toStdString()));
   QString message = tr("%1 %2: done in %3 s")
                         .arg(outcome.moduleId, QString::fromStdString(outcome.moduleVersion))
                         .arg(outcome.findings.seconds, 0, 'f', 2);
   for (const auto& w : outcome.findings.warnings) message += QStringLiteral("; ") + QString::fromStdString(w);
   statusBar()->showMessage(message, 20000);
+  rebuildLabelMenu();
   Q_EMIT analysisFinished(true, message);
 }
 
@@ -520,40 +627,35 @@ QStringList MainWindow::exportFindings(const QString& folder, QString* error) {
     if (error) *error = why;
     return QStringList();
   };
-  const auto series = m_loaded.findSeries(m_shownSeries.toStdString());
-  if (!series || !series->image) return fail(tr("no series is shown"));
-  const core::SeriesAnnotations& annotations = m_document.annotations(m_shownSeries.toStdString());
-  if (annotations.empty()) return fail(tr("the shown series has no findings; analyse it first"));
+  const auto shown = m_loaded.findSeries(m_shownSeries.toStdString());
+  if (!shown || !shown->image) return fail(tr("no series is shown"));
+  // The whole study of the shown series: every analysed series in it and its study-level results.
   report::ReportInput input;
-  if (const core::Patient* patient = patientOf(m_shownSeries)) {
-    input.patient = patient->info;
-    for (const core::Study& study : patient->studies)
-      for (const auto& s : study.series)
-        if (s == series) input.study = study.info;
-  }
-  input.series = series->info;
-  input.image = series->image;
-  input.annotations = annotations;
-  for (const auto& problem : series->info.problems) input.warnings.push_back("image: " + problem);
-  // The model note comes from the manifest of the model that produced the landmarks.
-  if (auto it = annotations.landmarkSets.find(ai::kApCornerSetName); it != annotations.landmarkSets.end()) {
-    input.landmarkSet = it->first;
-    const core::Provenance& source = it->second.provenance;
-    try {
-      input.modelNote = ai::ModelManifest::read(m_analysis->modelsRoot().toStdString() + "/" + source.source).userNote();
-    } catch (const std::exception&) {
-      input.modelNote = source.source + " " + source.modelVersion +
-                        ": model manifest not found; AI findings must be reviewed, not for diagnostic use.";
+  for (const ai::LoadedSeries& item : ai::loadedSeries(m_loaded)) {
+    if (item.series != shown) continue;
+    input.patient = item.patient->info;
+    input.study = item.study->info;
+    for (const auto& s : item.study->series) {
+      const core::SeriesAnnotations& a = m_document.annotations(s->info.seriesUid);
+      if (a.empty() || !s->image) continue;
+      input.series.push_back({s, a});
+      for (const auto& problem : s->info.problems)
+        input.warnings.push_back("image " + ai::describeSeries(*s) + ": " + problem);
     }
   }
+  if (input.series.empty()) return fail(tr("the shown study has no findings; analyse it first"));
+  input.studyResults = m_document.annotations(core::studyKey(input.study.studyUid));
+  for (const auto& id : input.modules())
+    input.modelNotes[id] = m_registry->modelNote(id, m_analysis->modelsRoot().toStdString());
   int review = 0;
-  for (const auto& [name, set] : annotations.landmarkSets)
-    for (const auto& p : set.points) review += !p.edited && p.confidence < ai::kLowConfidence ? 1 : 0;
+  for (const auto& s : input.series)
+    for (const auto& [name, set] : s.annotations.landmarkSets)
+      for (const auto& p : set.points) review += !p.edited && p.confidence < report::OverlayStyle{}.lowConfidence ? 1 : 0;
   if (review > 0)
     input.warnings.push_back(std::to_string(review) + " landmark(s) with low AI confidence were left as the AI placed them");
   try {
     QStringList files;
-    for (const std::string& file : report::writeFindingsFolder(input, folder.toStdString()))
+    for (const std::string& file : report::writeFindingsFolder(input, folder.toStdString(), m_registry->presentations()))
       files << QString::fromStdString(file);
     return files;
   } catch (const std::exception& e) {

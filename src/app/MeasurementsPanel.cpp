@@ -1,6 +1,6 @@
 #include "openrad/app/MeasurementsPanel.h"
 
-#include "openrad/report/SpineReport.h"
+#include "openrad/report/Report.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -15,22 +15,10 @@ namespace {
 constexpr int kIdRole = Qt::UserRole + 1;
 constexpr int kEditedRole = Qt::UserRole + 2;
 
-struct Group {
-  const char* prefix;
-  const char* title;
-};
-
-// Display order; anything else lands in "Other".
-constexpr std::array<Group, 5> kGroups{{{"cobb.", "Cobb angles"},
-                                        {"height.spinal", "Spine heights"},
-                                        {"height.thoracic", "Spine heights"},
-                                        {"height.body.", "Vertebral body heights"},
-                                        {"height.disc.", "Disc heights"}}};
-
-QString groupOf(const std::string& id) {
-  for (const Group& g : kGroups)
-    if (id.rfind(g.prefix, 0) == 0) return QString::fromUtf8(g.title);
-  return QStringLiteral("Other");
+/// The group a measurement is shown under: its "group" attribute (set by its module's rule), else "Other".
+QString groupOf(const core::Measurement& m) {
+  const std::string g = m.attribute("group");
+  return g.empty() ? QStringLiteral("Other") : QString::fromStdString(g);
 }
 
 }  // namespace
@@ -65,7 +53,7 @@ void MeasurementsPanel::setAnnotations(const core::SeriesAnnotations* annotation
   if (!annotations || annotations->measurements.empty()) {
     m_tree->clear();
     m_items.clear();
-    m_summary->setText(tr("No measurements. Open an AP spine radiograph and choose Analysis ▸ Analyse (Ctrl+Shift+A)."));
+    m_summary->setText(tr("No measurements. Open a study and run a module from the Analysis menu."));
     m_tree->setUpdatesEnabled(true);
     return;
   }
@@ -128,11 +116,13 @@ void MeasurementsPanel::rebuild(const core::SeriesAnnotations& annotations) {
   const bool firstFill = m_tree->topLevelItemCount() == 0;
   m_tree->clear();
   m_items.clear();
+  // Groups in the order their first measurement comes (the modules' own order), "Other" last.
   std::map<QString, QTreeWidgetItem*> groups;
   QStringList order;
-  for (const Group& g : kGroups)
-    if (!order.contains(QString::fromUtf8(g.title))) order << QString::fromUtf8(g.title);
-  order << QStringLiteral("Other");
+  const auto measurements = report::orderedMeasurements(annotations);
+  for (const core::Measurement* m : measurements)
+    if (!order.contains(groupOf(*m))) order << groupOf(*m);
+  if (order.removeAll(QStringLiteral("Other")) > 0) order << QStringLiteral("Other");
   for (const QString& title : order) {
     auto* item = new QTreeWidgetItem(QStringList{title});
     QFont bold = item->font(0);
@@ -140,20 +130,18 @@ void MeasurementsPanel::rebuild(const core::SeriesAnnotations& annotations) {
     item->setFont(0, bold);
     groups[title] = item;
   }
-  for (const core::Measurement* m : report::orderedMeasurements(annotations)) {
-    auto* item = new QTreeWidgetItem(groups[groupOf(m->id)]);
+  std::map<QString, int> sizes;
+  for (const core::Measurement* m : measurements) {
+    auto* item = new QTreeWidgetItem(groups[groupOf(*m)]);
     fillRow(item, *m);
     m_items[m->id] = item;
+    ++sizes[groupOf(*m)];
   }
   for (const QString& title : order) {
     QTreeWidgetItem* item = groups[title];
-    if (item->childCount() == 0) {
-      delete item;
-      continue;
-    }
     m_tree->addTopLevelItem(item);
-    const bool detail = title == QStringLiteral("Vertebral body heights") || title == QStringLiteral("Disc heights");
-    item->setExpanded(firstFill ? !detail : !collapsed.contains(title));
+    // Long per-level lists start collapsed; the user's choice is kept across rebuilds.
+    item->setExpanded(firstFill ? sizes[title] <= 8 : !collapsed.contains(title));
   }
   m_tree->resizeColumnToContents(1);
   m_tree->resizeColumnToContents(2);

@@ -1,6 +1,5 @@
 #include "openrad/app/ReviewBench.h"
 
-#include "openrad/ai/XrayLandmarks.h"
 #include "openrad/app/AnnotatedSliceView.h"
 #include "openrad/app/MainWindow.h"
 #include "openrad/core/Commands.h"
@@ -69,11 +68,14 @@ int runReviewBench(const QString& path, int iterations, const QString& modelsRoo
   }
   AnnotatedSliceView* view = window.sliceView();
   const std::string uid = view->series()->info.seriesUid;
-  const core::LandmarkSet* set = view->landmarkSet();
-  if (!set) {
+  // The landmark set the analysis produced (whichever module ran): the edits move its points.
+  const auto& sets = window.document().annotations(uid).landmarkSets;
+  if (sets.empty()) {
     std::fprintf(stderr, "bench-review: no landmark set after the analysis\n");
     return 2;
   }
+  const std::string setName = sets.begin()->first;
+  const core::LandmarkSet* set = view->landmarkSet(setName);
   // What a user sees is one event-loop pass: the adapter's merged notification refreshes the panel and
   // schedules the viewer, whose paint runs in the next pass. The peer is the same loop with an update only.
   const auto settle = [] {
@@ -93,7 +95,7 @@ int runReviewBench(const QString& path, int iterations, const QString& modelsRoo
     plain.push_back(static_cast<double>(t.nsecsElapsed()) / 1e6);
   }
   for (int i = 0; i < iterations; ++i) {
-    const core::LandmarkSet& current = window.document().annotations(uid).landmarkSets.at(ai::kApCornerSetName);
+    const core::LandmarkSet& current = window.document().annotations(uid).landmarkSets.at(setName);
     const core::Landmark& p = current.points[static_cast<std::size_t>(i % static_cast<int>(current.points.size()))];
     const Eigen::Vector3d after = p.position + Eigen::Vector3d((i % 2) ? -1.5 : 1.5, 1.0, 0.0);
     t.start();

@@ -29,6 +29,14 @@ SlicePlane SlicePlane::forAxis(const core::Geometry& geometry, int axis, bool ca
     default: plane.u = 0; plane.v = 1; break;
   }
   if (canonical) {
+    // Radiological layout whatever the acquisition: the in-plane axis closest to head-feet runs down the screen
+    // on sagittal and coronal planes, the one closest to anterior-posterior on axial planes (a sagittal MR
+    // acquired with rows along S-I would otherwise show S on the left).
+    Eigen::Index normalLps = 0;
+    geometry.direction.col(plane.axis).cwiseAbs().maxCoeff(&normalLps);
+    const int downLps = normalLps == 2 ? 1 : 2;
+    if (std::abs(geometry.direction(downLps, plane.u)) > std::abs(geometry.direction(downLps, plane.v)))
+      std::swap(plane.u, plane.v);
     plane.flipU = needsFlip(geometry.direction.col(plane.u));
     plane.flipV = needsFlip(geometry.direction.col(plane.v));
   }

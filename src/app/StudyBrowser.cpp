@@ -6,6 +6,7 @@
 #include <QHeaderView>
 #include <QPixmap>
 #include <QSet>
+#include <QStyle>
 
 namespace openrad::app {
 namespace {
@@ -96,7 +97,12 @@ void StudyBrowser::setStudies(const core::LoadResult& loaded) {
                           .arg(g.spacingKnown ? QString() : tr(" (unknown: px)"));
         for (const std::string& problem : info.problems) tip += "\n\u26A0 " + QString::fromStdString(problem);
         item->setToolTip(0, tip);
-        if (!info.problems.empty()) item->setForeground(0, QColor(220, 160, 40));
+        if (!info.problems.empty()) {
+          // Missing slices or uneven spacing change every measurement on the volume: shown, not only in the tooltip.
+          item->setForeground(0, QColor(220, 160, 40));
+          item->setIcon(1, style()->standardIcon(QStyle::SP_MessageBoxWarning));
+          item->setToolTip(1, tip);
+        }
       }
     }
   }

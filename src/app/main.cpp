@@ -1,5 +1,6 @@
 #include "openrad/app/MainWindow.h"
 #include "openrad/app/ReviewBench.h"
+#include "openrad/ai/ThreadPolicy.h"
 #include "openrad/app/AnalysisRunner.h"
 #include "openrad/app/AnnotatedSliceView.h"
 #include "openrad/app/Theme.h"
@@ -17,6 +18,7 @@
 #include <cstdio>
 
 int main(int argc, char** argv) {
+  openrad::ai::applyThreadPolicy(argc, argv);
   // VTK needs a 3.2 core context; the default format must be set before QApplication exists.
   openrad::app::setVtkDefaultSurfaceFormat();
 
@@ -42,7 +44,7 @@ int main(int argc, char** argv) {
   QCommandLineOption iterations(QStringLiteral("iterations"), QStringLiteral("Edits timed by --bench-review (200)."),
                                 QStringLiteral("n"), QStringLiteral("200"));
   QCommandLineOption analyse(QStringLiteral("analyse"),
-                             QStringLiteral("Run the AP spine landmark analysis on the first series once it is loaded."));
+                             QStringLiteral("Run the first AI module that applies to the first series once it is loaded."));
   parser.addOption(analyse);
   parser.addOption(benchReview);
   parser.addOption(iterations);

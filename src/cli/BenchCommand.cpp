@@ -1,7 +1,6 @@
 #include "Commands.h"
 
 #include "BenchLoad.h"
-#include "BenchXray.h"
 
 #include "openrad/phantom/SpineXray.h"
 
@@ -12,7 +11,7 @@
 
 namespace openrad::cli {
 
-void addBenchCommand(CLI::App& app) {
+void addBenchCommand(CLI::App& app, const modules::Registry& registry) {
   auto* cmd = app.add_subcommand("bench", "Speed and memory benchmarks that print ratios against peers");
   cmd->require_subcommand(1);
   auto* load = cmd->add_subcommand("load", "DICOM series load: raw read vs OpenRad vs ITK vs dcm2niix");
@@ -45,20 +44,13 @@ void addBenchCommand(CLI::App& app) {
                 projected <= 600.0 ? "(met)" : "(MISSED)");
   });
 
-  auto* xr = cmd->add_subcommand("xray-landmarks",
-                                 "AP landmark analysis per radiograph vs opening it (target: < 1 s on 2 cores)");
-  struct XrayArgs {
-    int images = 20;
-    int threads = 2;
-    std::uint64_t seed = 4711;
-    std::string models;
-  };
-  auto x = std::make_shared<XrayArgs>();
-  xr->add_option("--images", x->images, "Phantom radiographs to time (the first is a warm-up)")->check(CLI::Range(2, 10000));
-  xr->add_option("--threads", x->threads, "CPU threads")->check(CLI::PositiveNumber);
-  xr->add_option("--seed", x->seed, "Phantom seed");
-  xr->add_option("--models", x->models, "Models root (default: the shipped models)");
-  xr->callback([x] { exitCode() = runXrayLandmarkBench(x->images, x->threads, x->seed, x->models); });
+  // One sub-command per module that has a benchmark.
+  for (const modules::Module& m : registry.modules()) {
+    if (!m.bench.setup) continue;
+    auto* sub = cmd->add_subcommand(m.id, m.bench.help);
+    auto runBench = m.bench.setup(*sub);
+    sub->callback([runBench] { exitCode() = runBench(); });
+  }
 }
 
 }  // namespace openrad::cli

@@ -17,7 +17,7 @@ void addImportCommand(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   aasce->add_option("--filenames", o->filenamesCsv, "filenames.csv: image file name per row")->required()->check(CLI::ExistingFile);
-  aasce->add_option("--angles", o->anglesCsv, "angles.csv: PT, MT, TL/L Cobb angles per row (optional)")
+  aasce->add_option("--angles", o->anglesCsv, "angles.csv: PT, MT, TL/L curve angles per row (optional)")
       ->check(CLI::ExistingFile);
   aasce->add_option("--out", o->outDir, "OpenRad dataset folder to write")->required();
   aasce->add_flag("--link", *link, "Reference the images by path instead of copying them");

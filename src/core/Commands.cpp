@@ -104,21 +104,62 @@ ChangeSet SetLabelMapCommand::changes() const {
   return c;
 }
 
-ReplaceAnnotationsCommand::ReplaceAnnotationsCommand(std::string seriesUid, SeriesAnnotations after, std::string text)
-    : m_series(std::move(seriesUid)), m_text(std::move(text)), m_after(std::move(after)) {}
+ApplyFindingsCommand::ApplyFindingsCommand(std::string seriesUid, std::string moduleId, SeriesAnnotations findings,
+                                           std::string text)
+    : m_series(std::move(seriesUid)), m_module(std::move(moduleId)), m_text(std::move(text)),
+      m_findings(std::move(findings)) {}
 
-void ReplaceAnnotationsCommand::redo(SeriesAnnotations& a) {
+void ApplyFindingsCommand::redo(SeriesAnnotations& a) {
   m_before = a;
-  a = m_after;
+  a.removeSource(m_module);
+  a.merge(m_findings);
 }
 
-void ReplaceAnnotationsCommand::undo(SeriesAnnotations& a) { a = m_before; }
+void ApplyFindingsCommand::undo(SeriesAnnotations& a) { a = m_before; }
 
-ChangeSet ReplaceAnnotationsCommand::changes() const {
+ChangeSet ApplyFindingsCommand::changes() const {
   ChangeSet c;
   c.seriesUid = m_series;
   c.commandText = m_text;
   c.landmarkSets = c.labelMaps = c.boxes = c.measurements = true;
+  return c;
+}
+
+SetBoxCommand::SetBoxCommand(std::string seriesUid, std::size_t index, std::optional<Box> after, std::string text)
+    : m_series(std::move(seriesUid)), m_text(std::move(text)), m_index(index), m_after(std::move(after)) {}
+
+std::string SetBoxCommand::text() const {
+  if (!m_text.empty()) return m_text;
+  const std::string label = m_after ? m_after->label : m_before ? m_before->label : std::string("box");
+  return (m_after ? (m_before ? "Change box " : "Add box ") : "Delete box ") + label;
+}
+
+void SetBoxCommand::redo(SeriesAnnotations& a) {
+  if (m_index > a.boxes.size() || (!m_after && m_index == a.boxes.size()))
+    throw std::out_of_range("no box " + std::to_string(m_index));
+  m_before = m_index < a.boxes.size() ? std::optional<Box>(a.boxes[m_index]) : std::nullopt;
+  if (!m_after)
+    a.boxes.erase(a.boxes.begin() + static_cast<std::ptrdiff_t>(m_index));
+  else if (m_before)
+    a.boxes[m_index] = *m_after;
+  else
+    a.boxes.push_back(*m_after);
+}
+
+void SetBoxCommand::undo(SeriesAnnotations& a) {
+  if (!m_before)
+    a.boxes.erase(a.boxes.begin() + static_cast<std::ptrdiff_t>(m_index));
+  else if (!m_after)
+    a.boxes.insert(a.boxes.begin() + static_cast<std::ptrdiff_t>(m_index), *m_before);
+  else
+    a.boxes[m_index] = *m_before;
+}
+
+ChangeSet SetBoxCommand::changes() const {
+  ChangeSet c;
+  c.seriesUid = m_series;
+  c.commandText = text();
+  c.boxes = true;
   return c;
 }
 

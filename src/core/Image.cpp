@@ -116,4 +116,10 @@ std::pair<double, double> Image::range() const {
   return {0.0, 0.0};
 }
 
+std::shared_ptr<Image> Image::copy() const {
+  auto out = createUninitialised(m_geometry, m_type);
+  std::memcpy(out->data(), data(), m_bytes);
+  return out;
+}
+
 }  // namespace openrad::core

@@ -1,14 +1,11 @@
 #include "openrad/io/SessionStore.h"
 
+#include "openrad/core/AtomicWrite.h"
 #include "openrad/io/Nifti.h"
 
 #include <nlohmann/json.hpp>
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -32,28 +29,6 @@ core::Provenance provenanceFrom(const json& j) {
 }
 json toJson(const Eigen::Vector3d& v) { return json::array({v[0], v[1], v[2]}); }
 Eigen::Vector3d vec3From(const json& j) { return {j.at(0).get<double>(), j.at(1).get<double>(), j.at(2).get<double>()}; }
-
-// Writes bytes to path atomically: temp file in the same folder, fsync, rename.
-void writeAtomically(const std::string& path, const std::string& bytes) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw IoError(path, std::string("cannot write session: ") + std::strerror(errno));
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const std::string why = std::strerror(errno);
-      ::close(fd);
-      throw IoError(path, "cannot write session: " + why);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  ::fsync(fd);
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0)
-    throw IoError(path, std::string("cannot replace session file: ") + std::strerror(errno));
-}
 
 std::string safeName(const std::string& s) {
   std::string out;
@@ -102,27 +77,56 @@ void SessionStore::save(const core::Document& document) {
         file = std::string(kLabelFolder) + "/" + safeName(uid) + "-" + safeName(name) + "-" +
                std::to_string(++m_fileCounter) + ".nii.gz";
         const std::string full = (fs::path(m_folder) / file).string();
-        const std::string tmp = full + ".tmp.nii.gz";
-        writeNifti(*map.labels, tmp);
-        if (::rename(tmp.c_str(), full.c_str()) != 0)
-          throw IoError(full, std::string("cannot store label map: ") + std::strerror(errno));
+        const std::string tmp = core::uniqueTempPath(full) + ".nii.gz";  // the writer goes by the extension
+        try {
+          writeNifti(*map.labels, tmp);
+          core::commitTempFile(tmp, full);
+        } catch (const IoError& e) {
+          fs::remove(tmp, ec);
+          throw IoError(full, "cannot store label map: " + e.reason());
+        } catch (...) {
+          fs::remove(tmp, ec);
+          throw;
+        }
       }
       stillWritten[map.labels] = file;
       referenced.insert(file);
       json table = json::array();
       for (const auto& l : map.table)
         table.push_back({{"value", l.value}, {"name", l.name}, {"color", {l.color[0], l.color[1], l.color[2]}}});
-      s["labelMaps"].push_back({{"name", name}, {"file", file}, {"table", table}, {"provenance", toJson(map.provenance)}});
+      s["labelMaps"].push_back({{"name", name},
+                                {"file", file},
+                                {"table", table},
+                                {"provenance", toJson(map.provenance)},
+                                {"edited", map.edited}});
     }
     for (const auto& b : a.boxes)
       s["boxes"].push_back({{"label", b.label}, {"slice", b.slice}, {"min", {b.min[0], b.min[1]}},
-                            {"max", {b.max[0], b.max[1]}}, {"score", b.score}, {"provenance", toJson(b.provenance)}});
+                            {"max", {b.max[0], b.max[1]}}, {"score", b.score}, {"provenance", toJson(b.provenance)},
+                            {"edited", b.edited}});
     for (const auto& [id, m] : a.measurements)
       s["measurements"].push_back({{"id", id}, {"name", m.name}, {"value", m.value}, {"unit", m.unit},
-                                   {"inputs", m.inputs}, {"provenance", toJson(m.provenance)}, {"edited", m.edited}});
+                                   {"inputs", m.inputs}, {"provenance", toJson(m.provenance)}, {"edited", m.edited},
+                                   {"attributes", m.attributes}});
+    for (const auto& [id, t] : a.tables)
+      s["tables"].push_back({{"id", id}, {"title", t.title}, {"columns", t.columns}, {"rows", t.rows},
+                             {"provenance", toJson(t.provenance)}});
+    for (const auto& [name, mesh] : a.meshes) {
+      json vertices = json::array(), triangles = json::array();
+      for (const auto& v : mesh.vertices) vertices.push_back({v.x(), v.y(), v.z()});
+      for (const auto& t : mesh.triangles) triangles.push_back({t[0], t[1], t[2]});
+      s["meshes"].push_back({{"name", name}, {"vertices", vertices}, {"triangles", triangles},
+                             {"color", {mesh.color[0], mesh.color[1], mesh.color[2]}}, {"provenance", toJson(mesh.provenance)}});
+    }
+    if (!a.warnings.empty()) s["warnings"] = a.warnings;
     seriesJson[uid] = std::move(s);
   }
-  writeAtomically((fs::path(m_folder) / kSessionFile).string(), root.dump(1));
+  const std::string sessionPath = (fs::path(m_folder) / kSessionFile).string();
+  try {
+    core::writeFileAtomically(sessionPath, root.dump(1));
+  } catch (const IoError& e) {
+    throw IoError(e.file(), "cannot write session: " + e.reason());
+  }
   m_writtenMaps = std::move(stillWritten);
 
   // Only now that session.json no longer names them may old label files go.
@@ -173,6 +177,7 @@ std::map<std::string, core::SeriesAnnotations> SessionStore::load() const {
           for (int c = 0; c < 3; ++c) li.color[c] = jl.at("color").at(c).get<std::uint8_t>();
           map.table.push_back(std::move(li));
         }
+        map.edited = jm.value("edited", false);
         a.labelMaps[map.name] = std::move(map);
       }
       for (const auto& jb : s.value("boxes", json::array())) {
@@ -183,6 +188,7 @@ std::map<std::string, core::SeriesAnnotations> SessionStore::load() const {
         b.max = {jb.at("max").at(0).get<double>(), jb.at("max").at(1).get<double>()};
         b.score = jb.value("score", 1.0);
         b.provenance = provenanceFrom(jb.value("provenance", json::object()));
+        b.edited = jb.value("edited", false);
         a.boxes.push_back(std::move(b));
       }
       for (const auto& jm : s.value("measurements", json::array())) {
@@ -194,8 +200,30 @@ std::map<std::string, core::SeriesAnnotations> SessionStore::load() const {
         m.inputs = jm.value("inputs", std::vector<std::string>{});
         m.provenance = provenanceFrom(jm.value("provenance", json::object()));
         m.edited = jm.value("edited", false);
+        m.attributes = jm.value("attributes", std::map<std::string, std::string>{});
         a.measurements[m.id] = std::move(m);
       }
+      for (const auto& jt : s.value("tables", json::array())) {
+        core::ResultTable t;
+        t.id = jt.at("id").get<std::string>();
+        t.title = jt.value("title", t.id);
+        t.columns = jt.value("columns", std::vector<std::string>{});
+        t.rows = jt.value("rows", std::vector<std::vector<std::string>>{});
+        t.provenance = provenanceFrom(jt.value("provenance", json::object()));
+        a.tables[t.id] = std::move(t);
+      }
+      for (const auto& jm : s.value("meshes", json::array())) {
+        core::Mesh mesh;
+        mesh.name = jm.at("name").get<std::string>();
+        for (const auto& v : jm.value("vertices", json::array()))
+          mesh.vertices.emplace_back(v.at(0).get<float>(), v.at(1).get<float>(), v.at(2).get<float>());
+        for (const auto& t : jm.value("triangles", json::array()))
+          mesh.triangles.push_back({t.at(0).get<int>(), t.at(1).get<int>(), t.at(2).get<int>()});
+        for (int c = 0; c < 3; ++c) mesh.color[c] = jm.at("color").at(c).get<std::uint8_t>();
+        mesh.provenance = provenanceFrom(jm.value("provenance", json::object()));
+        a.meshes[mesh.name] = std::move(mesh);
+      }
+      a.warnings = s.value("warnings", std::map<std::string, std::vector<std::string>>{});
       out[uid] = std::move(a);
     }
   } catch (const json::exception& e) {

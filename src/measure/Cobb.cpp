@@ -37,12 +37,74 @@ bool isS(const std::vector<Eigen::Vector2d>& mid) {
   return 4.0 * pos * neg >= 1e-4;
 }
 
+using Side = CobbCurveMeasure::Side;
+
+/// Below this a Cobb angle is the rounding noise of acos near 1 (about 1.2e-6° per ulp), not a curve.
+constexpr double kNoCurveBelowDeg = 1e-4;
+
+double cross(const Eigen::Vector2d& a, const Eigen::Vector2d& b) { return a.x() * b.y() - a.y() * b.x(); }
+
+/// Mean of vertebra k's 4 corners.
+Eigen::Vector2d vertebraMid(const std::vector<Eigen::Vector2d>& pts, int k) {
+  const auto i = static_cast<std::size_t>(4 * k);
+  return 0.25 * (pts[i] + pts[i + 1] + pts[i + 2] + pts[i + 3]);
+}
+
+/// Makes a measure that is no curve consistently so (angle 0, upper == lower, no apex, no side), and gives a
+/// curve its apex and convexity. `vec` are the vertebrae's mid-line vectors (left to right).
+void describeCurve(CobbCurveMeasure& c, const std::vector<Eigen::Vector2d>& pts,
+                   const std::vector<Eigen::Vector2d>& vec, bool imageLeftIsPatientRight) {
+  if (c.upper == c.lower || !(c.angleDeg >= kNoCurveBelowDeg)) {
+    c.angleDeg = 0.0;
+    c.lower = c.upper;
+    c.apex = -1;
+    c.convexity = Side::None;
+    return;
+  }
+  // Walking the chord down from the upper end vertebra (y down), cross(chord, p - start) > 0 is image left.
+  const Eigen::Vector2d start = vertebraMid(pts, c.upper), chord = vertebraMid(pts, c.lower) - start;
+  const bool interior = c.lower - c.upper >= 2;
+  double best = -1.0, side = 0.0;
+  for (int k = interior ? c.upper + 1 : c.upper; k <= (interior ? c.lower - 1 : c.lower); ++k) {
+    const double s = cross(chord, vertebraMid(pts, k) - start);  // |chord| times the signed distance
+    if (std::fabs(s) > best) {
+      best = std::fabs(s);
+      side = s;
+      c.apex = k;
+    }
+  }
+  if (!(best > 1e-9 * chord.squaredNorm())) {
+    // The apex is not displaced (adjacent end vertebrae, or a spine without lateral shift): the curve is convex
+    // to the side on which the end vertebrae's lines diverge, i.e. to the image left when the lower line is
+    // turned anticlockwise on screen from the upper one.
+    const Eigen::Vector2d& a = vec[static_cast<std::size_t>(c.upper)];
+    const Eigen::Vector2d& b = vec[static_cast<std::size_t>(c.lower)];
+    side = -cross(a, b) * (a.dot(b) < 0 ? -1.0 : 1.0);
+  }
+  if (side == 0.0)
+    c.convexity = Side::None;
+  else
+    c.convexity = (side > 0) == imageLeftIsPatientRight ? Side::Right : Side::Left;
+}
+
 int regionOf(const CobbCurveMeasure& c) {
   const double m = 0.5 * (c.upper + c.lower);
   return m < 5.0 ? 0 : (m < 11.0 ? 1 : 2);
 }
 
 }  // namespace
+
+std::string sideName(CobbCurveMeasure::Side side) {
+  switch (side) {
+    case Side::Left:
+      return "left";
+    case Side::Right:
+      return "right";
+    case Side::None:
+      break;
+  }
+  return "";
+}
 
 double angleBetweenLinesDeg(const Eigen::Vector2d& a0, const Eigen::Vector2d& a1, const Eigen::Vector2d& b0,
                             const Eigen::Vector2d& b1) {
@@ -60,7 +122,7 @@ std::vector<double> vertebraTiltsDeg(const std::vector<Eigen::Vector2d>& corners
   return t;
 }
 
-CobbAngles cobbAnglesAasce(const std::vector<Eigen::Vector2d>& pts, double imageHeight) {
+CobbAngles cobbAnglesAasce(const std::vector<Eigen::Vector2d>& pts, double imageHeight, bool imageLeftIsPatientRight) {
   const auto vec = midlineVectors(pts);
   const int nv = static_cast<int>(vec.size());
   const int vnum = nv - 1;
@@ -120,13 +182,13 @@ CobbAngles cobbAnglesAasce(const std::vector<Eigen::Vector2d>& pts, double image
     out.aasce[2] = measure(a1, a2);
   }
 
-  // Regional names: larger angles choose first.
+  // Regional names: larger angles choose first (on the angles as computed, before noise is called no curve).
   std::array<int, 3> order{0, 1, 2};
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
     return out.aasce[static_cast<std::size_t>(a)].angleDeg > out.aasce[static_cast<std::size_t>(b)].angleDeg;
   });
   std::array<bool, 3> taken{false, false, false};
-  std::array<CobbCurveMeasure, 3> regions;
+  std::array<int, 3> source{0, 0, 0};  // region -> index into out.aasce
   for (int k : order) {
     const auto& c = out.aasce[static_cast<std::size_t>(k)];
     int r = regionOf(c);
@@ -137,11 +199,12 @@ CobbAngles cobbAnglesAasce(const std::vector<Eigen::Vector2d>& pts, double image
       r = best;
     }
     taken[static_cast<std::size_t>(r)] = true;
-    regions[static_cast<std::size_t>(r)] = c;
+    source[static_cast<std::size_t>(r)] = k;
   }
-  out.proximalThoracic = regions[0];
-  out.mainThoracic = regions[1];
-  out.thoracolumbar = regions[2];
+  for (auto& c : out.aasce) describeCurve(c, pts, vec, imageLeftIsPatientRight);
+  out.proximalThoracic = out.aasce[static_cast<std::size_t>(source[0])];
+  out.mainThoracic = out.aasce[static_cast<std::size_t>(source[1])];
+  out.thoracolumbar = out.aasce[static_cast<std::size_t>(source[2])];
   return out;
 }
 

@@ -3,8 +3,11 @@
 // Private helpers of the lumbar MRI and head CT phantoms: deterministic lattice value noise.
 // Hash-based (no tables, no std distributions) so the same seed gives the same texture everywhere.
 
+#include "openrad/core/ParallelFor.h"
+
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <thread>
 #include <vector>
@@ -61,21 +64,11 @@ inline double smoothStep(double e0, double e1, double x) {
   return t * t * (3.0 - 2.0 * t);
 }
 
-/// Calls fn(k) for k in [0, count) on up to two threads (k interleaved); fn must only touch slice k.
+/// Calls fn(k) for k in [0, count) on up to two threads (core::parallelFor); fn must only touch slice k.
 template <class Fn> void parallelSlices(int count, Fn&& fn) {
-  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-  const int threads = static_cast<int>(std::min(2u, hw));
-  if (threads <= 1 || count < 2) {
-    for (int k = 0; k < count; ++k) fn(k);
-    return;
-  }
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t)
-    pool.emplace_back([&, t] {
-      for (int k = t; k < count; k += threads) fn(k);
-    });
-  for (int k = 0; k < count; k += threads) fn(k);
-  for (auto& th : pool) th.join();
+  const int threads = static_cast<int>(std::min(2u, std::max(1u, std::thread::hardware_concurrency())));
+  core::parallelFor(static_cast<std::size_t>(std::max(0, count)), threads,
+                    [&fn](std::size_t k) { fn(static_cast<int>(k)); });
 }
 
 }  // namespace openrad::phantom::detail

@@ -2,6 +2,7 @@
 
 #include "StudyFiles.h"
 
+#include "openrad/core/ParallelFor.h"
 #include "openrad/io/DicomWriter.h"
 #include "openrad/phantom/DatasetManifest.h"
 #include "openrad/phantom/Phantom.h"
@@ -229,16 +230,12 @@ std::string spineAnglesCsv(const SpineXrayStudy& st) {
 double benchSpineXray(int pairs, int threads) {
   threads = std::max(1, threads);
   const auto t0 = std::chrono::steady_clock::now();
-  std::vector<std::thread> pool;
-  std::vector<double> sink(static_cast<std::size_t>(threads), 0.0);
-  for (int t = 0; t < threads; ++t)
-    pool.emplace_back([&, t] {
-      for (int i = t; i < pairs; i += threads) {
-        const SpineXrayStudy st = makeSpineXrayStudy(20260101, i);
-        sink[static_cast<std::size_t>(t)] += st.ap.image->value(0, 0) + st.lateral.image->value(0, 0);
-      }
-    });
-  for (auto& th : pool) th.join();
+  const std::size_t n = static_cast<std::size_t>(std::max(0, pairs));
+  std::vector<double> sink(n, 0.0);  // keeps the studies from being optimised away
+  core::parallelFor(n, threads, [&](std::size_t i) {
+    const SpineXrayStudy st = makeSpineXrayStudy(20260101, static_cast<int>(i));
+    sink[i] = st.ap.image->value(0, 0) + st.lateral.image->value(0, 0);
+  });
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
@@ -299,10 +296,9 @@ void generateSpineXray(const GenerateOptions& options) {
   for (int base = 0; base < count; base += threads) {
     const int n = std::min(threads, count - base);
     std::vector<SpineXrayStudy> batch(static_cast<std::size_t>(n));
-    std::vector<std::thread> pool;
-    for (int t = 0; t < n; ++t)
-      pool.emplace_back([&, t] { batch[static_cast<std::size_t>(t)] = makeSpineXrayStudy(options.seed, base + t); });
-    for (auto& th : pool) th.join();
+    core::parallelFor(batch.size(), threads, [&](std::size_t t) {
+      batch[t] = makeSpineXrayStudy(options.seed, base + static_cast<int>(t));
+    });
     for (int t = 0; t < n; ++t) {
       const SpineXrayStudy& st = batch[static_cast<std::size_t>(t)];
       char name[32];

@@ -1,7 +1,5 @@
 #include "ReportLayout.h"
 
-#include "openrad/measure/PixelScale.h"
-#include "openrad/report/SpineOverlay.h"
 
 #include <QFontMetricsF>
 #include <QPagedPaintDevice>
@@ -41,73 +39,6 @@ QString timeText(const std::string& t) {
   return {};
 }
 
-const core::Measurement* find(const ReportInput& in, const std::string& id) {
-  const auto it = in.annotations.measurements.find(id);
-  return it == in.annotations.measurements.end() ? nullptr : &it->second;
-}
-
-const core::LandmarkSet* landmarks(const ReportInput& in) {
-  const auto it = in.annotations.landmarkSets.find(in.landmarkSet);
-  return it == in.annotations.landmarkSets.end() ? nullptr : &it->second;
-}
-
-/// "1 corner", "3 corners".
-QString counted(std::size_t n, const char* noun) {
-  return QStringLiteral("%1 %2%3").arg(n).arg(QLatin1String(noun)).arg(n == 1 ? "" : "s");
-}
-
-QString yes(bool edited) { return edited ? QStringLiteral("yes") : QString(); }
-
-/// Short list "a, b, c and 4 more".
-QString listed(const std::vector<std::string>& names, std::size_t max = 12) {
-  QStringList parts;
-  for (std::size_t i = 0; i < names.size() && i < max; ++i) parts << q(names[i]);
-  QString out = parts.join(QStringLiteral(", "));
-  if (names.size() > max) out += QStringLiteral(" and %1 more").arg(names.size() - max);
-  return out;
-}
-
-std::vector<std::string> editedCorners(const ReportInput& in) {
-  std::vector<std::string> out;
-  if (const auto* set = landmarks(in))
-    for (const auto& p : set->points)
-      if (p.edited) out.push_back(p.name);
-  return out;
-}
-
-std::vector<std::string> lowConfidenceCorners(const ReportInput& in, double threshold) {
-  std::vector<std::string> out;
-  if (const auto* set = landmarks(in))
-    for (const auto& p : set->points)
-      if (!p.edited && p.confidence < threshold) out.push_back(p.name);
-  return out;
-}
-
-QString scaleText(const ReportInput& in) {
-  if (!in.image) return {};
-  const auto& g = in.image->geometry();
-  const measure::PixelScale s = measure::pixelScale(g, in.series);
-  char buf[256];
-  if (!s.known) return QStringLiteral("Pixel spacing unknown: lengths are in pixels (px).");
-  if (s.magnification != 1.0)
-    std::snprintf(buf, sizeof buf,
-                  "Lengths in mm at the spine: detector spacing %.3f mm (%s) divided by the magnification %.3f "
-                  "(SID/SOD) = %.3f mm per pixel.",
-                  g.spacing[0], in.series.pixelSpacingSource.c_str(), s.magnification, s.mmPerPixelX);
-  else
-    std::snprintf(buf, sizeof buf, "Lengths in mm: pixel spacing %.3f \u00D7 %.3f mm (%s).", g.spacing[0], g.spacing[1],
-                  in.series.pixelSpacingSource.empty() ? "image" : in.series.pixelSpacingSource.c_str());
-  return QString::fromUtf8(buf);
-}
-
-QString modelName(const ReportInput& in) {
-  if (const auto* set = landmarks(in)) {
-    const auto& pv = set->provenance;
-    if (!pv.source.empty()) return q(pv.source + (pv.modelVersion.empty() ? "" : " " + pv.modelVersion));
-  }
-  return QStringLiteral("AI module");
-}
-
 }  // namespace
 
 QString personName(const std::string& dicomName) {
@@ -134,8 +65,9 @@ QString isoDate(const std::string& d) {
   return orDash(d);
 }
 
-ReportLayout::ReportLayout(QPainter& painter, const ReportInput& input, std::string generator, std::string created)
-    : m_p(painter), m_in(input), m_generator(q(generator)), m_created(q(created)) {
+ReportLayout::ReportLayout(QPainter& painter, const ReportInput& input, std::string generator, std::string created,
+                           QString title)
+    : m_p(painter), m_in(input), m_generator(q(generator)), m_created(q(created)), m_title(std::move(title)) {
   m_p.setRenderHint(QPainter::Antialiasing, true);
   m_p.setRenderHint(QPainter::TextAntialiasing, true);
 }
@@ -167,9 +99,9 @@ double ReportLayout::paragraph(const QString& text, const QFont& f, const QColor
   return h;
 }
 
-void ReportLayout::heading(const QString& text, double x, double width) {
+void ReportLayout::heading(const QString& text, double x, double width, double size) {
   need(14.0);
-  m_y += paragraph(text, font(10.5, true), kAccent, x, m_y, width);
+  m_y += paragraph(text, font(size, true), kAccent, x, m_y, width);
   m_p.setPen(QPen(kRule, px(0.25)));
   m_p.drawLine(QPointF(px(x), px(m_y + 0.8)), QPointF(px(x + width), px(m_y + 0.8)));
   m_y += 2.4;
@@ -247,8 +179,8 @@ void ReportLayout::newPage() {
   static_cast<QPagedPaintDevice*>(m_p.device())->newPage();
   ++m_page;
   m_y = kTop;
-  const QString running = QStringLiteral("AP spine radiograph \u2014 AI landmark analysis \u00B7 %1 \u00B7 ID %2 \u00B7 %3")
-                              .arg(personName(m_in.patient.name), orDash(m_in.patient.id), isoDate(m_in.study.date));
+  const QString running = QStringLiteral("%1 \u00B7 %2 \u00B7 ID %3 \u00B7 %4")
+                              .arg(m_title, personName(m_in.patient.name), orDash(m_in.patient.id), isoDate(m_in.study.date));
   m_y += paragraph(running, font(7.5), kMuted, kLeft, m_y, kContentW);
   m_p.setPen(QPen(kAccent, px(0.35)));
   m_p.drawLine(QPointF(px(kLeft), px(m_y + 1.0)), QPointF(px(kRight), px(m_y + 1.0)));
@@ -259,11 +191,9 @@ void ReportLayout::need(double height) {
   if (m_y + height > kBottom) newPage();
 }
 
-void ReportLayout::pageOne(const DrawImage& drawImage) {
+void ReportLayout::header() {
   m_y = kTop;
-  // Title.
-  const double titleH = paragraph(QStringLiteral("AP spine radiograph \u2014 AI landmark analysis"), font(16, true),
-                                  kAccent, kLeft, m_y, kContentW * 0.8);
+  const double titleH = paragraph(m_title, font(16, true), kAccent, kLeft, m_y, kContentW * 0.8);
   paragraph(m_generator, font(7.5), kMuted, kLeft + kContentW * 0.8, m_y + 2.5, kContentW * 0.2, Qt::AlignRight);
   m_y += titleH + 1.5;
   m_p.setPen(QPen(kAccent, px(0.5)));
@@ -273,12 +203,16 @@ void ReportLayout::pageOne(const DrawImage& drawImage) {
   // Patient and study.
   const auto& pt = m_in.patient;
   const auto& st = m_in.study;
-  const auto& se = m_in.series;
   QString studyDate = isoDate(st.date);
   if (!st.time.empty() && !st.date.empty()) studyDate += QStringLiteral("  ") + timeText(st.time);
-  QString series = QStringLiteral("#%1 %2").arg(se.seriesNumber).arg(q(se.modality));
-  if (!se.viewPosition.empty()) series += QStringLiteral(" %1").arg(q(se.viewPosition));
-  if (!se.description.empty()) series += QStringLiteral(" \u00B7 ") + q(se.description);
+  QStringList seriesText;
+  for (const ReportSeries& s : m_in.series) {
+    const auto& se = s.series->info;
+    QString text = QStringLiteral("#%1 %2").arg(se.seriesNumber).arg(q(se.modality));
+    if (!se.viewPosition.empty()) text += QStringLiteral(" %1").arg(q(se.viewPosition));
+    if (!se.description.empty()) text += QStringLiteral(" \u00B7 ") + q(se.description);
+    seriesText << text;
+  }
   std::vector<std::pair<QString, QString>> left = {{QStringLiteral("Patient"), personName(pt.name)},
                                                    {QStringLiteral("Patient ID"), orDash(pt.id)},
                                                    {QStringLiteral("Birth date"), isoDate(pt.birthDate)},
@@ -286,7 +220,7 @@ void ReportLayout::pageOne(const DrawImage& drawImage) {
   std::vector<std::pair<QString, QString>> right = {{QStringLiteral("Study date"), studyDate},
                                                     {QStringLiteral("Accession"), orDash(st.accessionNumber)},
                                                     {QStringLiteral("Study"), orDash(st.description)},
-                                                    {QStringLiteral("Series"), series}};
+                                                    {QStringLiteral("Series"), seriesText.join(QStringLiteral("; "))}};
   if (!m_in.institution.empty()) right.emplace_back(QStringLiteral("Institution"), q(m_in.institution));
   const double colW = kContentW / 2.0, labelW = 24.0, lineH = 5.0;
   const auto grid = [&](const std::vector<std::pair<QString, QString>>& rows, double x) {
@@ -303,10 +237,11 @@ void ReportLayout::pageOne(const DrawImage& drawImage) {
   };
   m_y = std::max(grid(left, kLeft), grid(right, kLeft + colW)) + 1.5;
 
-  // Review notice.
-  const QString notice = QStringLiteral("Review required. ") + q(m_in.modelNote) +
-                         QStringLiteral(" Landmarks and values are AI output and must be checked by a qualified "
-                                        "reader before any clinical use.");
+  // Review banner: every model's own note.
+  QString notice = QStringLiteral("Review required. ");
+  for (const auto& [id, note] : m_in.modelNotes) notice += q(note) + QStringLiteral(" ");
+  notice += QStringLiteral("Findings and values are AI output and must be checked by a qualified reader before any "
+                           "clinical use.");
   const double pad = 2.2, noticeW = kContentW - 2 * pad;
   const double noticeH = paragraphHeight(notice, font(8), noticeW) + 2 * pad;
   m_p.setPen(QPen(kNoticeBorder, px(0.3)));
@@ -315,191 +250,108 @@ void ReportLayout::pageOne(const DrawImage& drawImage) {
   m_p.setBrush(Qt::NoBrush);
   paragraph(notice, font(8), kInk, kLeft + pad, m_y + pad, noticeW);
   m_y += noticeH + 4.0;
-
-  // Key image, pixel aspect kept (patient-plane proportions).
-  const auto& g = m_in.image->geometry();
-  const double sx = g.spacingKnown ? g.spacing[0] : 1.0, sy = g.spacingKnown ? g.spacing[1] : 1.0;
-  const double aspect = (static_cast<double>(g.size[0]) * sx) / (static_cast<double>(g.size[1]) * sy);
-  const QString caption = QStringLiteral(
-      "Circles: AI corners \u00B7 squares: corrected by hand \u00B7 orange ring: confidence below 0.3 \u00B7 "
-      "coloured lines: endplates (T1 blue \u2192 L5 red) \u00B7 PT/MT/TL: Cobb end-vertebra lines.");
-  const double maxImageW = 84.0;
-  double imageH = kBottom - m_y - 12.0, imageW = imageH * aspect;
-  if (imageW > maxImageW) {
-    imageW = maxImageW;
-    imageH = imageW / aspect;
-  }
-  const double imageTop = m_y;
-  const QRectF target(px(kLeft), px(imageTop), px(imageW), px(imageH));
-  m_p.fillRect(target, Qt::black);
-  drawImage(m_p, target);
-  m_p.setPen(QPen(kRule, px(0.25)));
-  m_p.drawRect(target);
-  paragraph(caption, font(6.5), kMuted, kLeft, imageTop + imageH + 1.2, imageW);
-
-  // Right column: Cobb angles, spinal heights, corrections, review.
-  const double x = kLeft + imageW + 7.0, w = kRight - x;
-  heading(QStringLiteral("Cobb angles"), x, w);
-  struct Curve {
-    const char* id;
-    const char* name;
-  };
-  static const Curve curves[] = {{"cobb.proximal_thoracic", "Proximal thoracic (PT)"},
-                                 {"cobb.main_thoracic", "Main thoracic (MT)"},
-                                 {"cobb.thoracolumbar", "Thoracolumbar (TL)"},
-                                 {"cobb.max", "Maximal angle"}};
-  std::vector<Row> rows;
-  for (const auto& c : curves)
-    if (const auto* m = find(m_in, c.id))
-      rows.push_back({{QString::fromUtf8(c.name), orDash(endVertebrae(*m)), q(formatValue(*m)), yes(m->edited)}, m->edited});
-  const std::vector<Column> cobbColumns = {{QStringLiteral("Curve"), w * 0.43, Qt::AlignLeft},
-                                           {QStringLiteral("End vertebrae"), w * 0.2, Qt::AlignLeft},
-                                           {QStringLiteral("Angle"), w * 0.16, Qt::AlignRight},
-                                           {QStringLiteral("Corrected by hand"), w * 0.21, Qt::AlignCenter}};
-  if (rows.empty()) {
-    m_y += paragraph(QStringLiteral("No Cobb angle was measured."), font(8.5), kInk, x, m_y, w) + 2.0;
-  } else {
-    table(cobbColumns, rows, x);
-    m_y += paragraph(QStringLiteral("AASCE 2019 definition: each vertebra's line joins the midpoints of its left and "
-                                    "right edges; end vertebrae are the most tilted pair of each region."),
-                     font(6.5), kMuted, x, m_y, w) +
-           4.0;
-  }
-
-  heading(QStringLiteral("Spinal heights"), x, w);
-  rows.clear();
-  static const Curve heights[] = {{"height.spinal", "Spinal height, T1\u2013L5"},
-                                  {"height.thoracic", "Thoracic height, T1\u2013T12"}};
-  for (const auto& h : heights)
-    if (const auto* m = find(m_in, h.id))
-      rows.push_back({{QString::fromUtf8(h.name), q(formatValue(*m)), yes(m->edited)}, m->edited});
-  if (!rows.empty()) {
-    table({{QStringLiteral("Measurement"), w * 0.54, Qt::AlignLeft},
-           {QStringLiteral("Value"), w * 0.25, Qt::AlignRight},
-           {QStringLiteral("Corrected by hand"), w * 0.21, Qt::AlignCenter}},
-          rows, x);
-  }
-  m_y += paragraph(scaleText(m_in) + QStringLiteral(" Body and disc heights per level: page 2."), font(6.5), kMuted, x,
-                   m_y, w) +
-         4.0;
-
-  heading(QStringLiteral("Corrected by hand"), x, w);
-  const std::vector<std::string> corners = editedCorners(m_in);
-  const std::size_t total = landmarks(m_in) ? landmarks(m_in)->points.size() : 0;
-  if (corners.empty()) {
-    m_y += paragraph(QStringLiteral("Nothing: all %1 corners and every value are as placed by %2.")
-                         .arg(total)
-                         .arg(modelName(m_in)),
-                     font(8.5), kInk, x, m_y, w) +
-           4.0;
-  } else {
-    std::vector<std::string> values;
-    for (const core::Measurement* m : orderedMeasurements(m_in.annotations))
-      if (m->edited) values.push_back(m->name);
-    m_y += paragraph(QStringLiteral("%1 of %2 corners moved by hand: %3.").arg(corners.size()).arg(total).arg(listed(corners)),
-                     font(8.5), kInk, x, m_y, w) +
-           1.5;
-    m_y += paragraph(QStringLiteral("%1 recomputed from corrected corners: %2.")
-                         .arg(counted(values.size(), "value"))
-                         .arg(listed(values, 6)),
-                     font(8.5), kInk, x, m_y, w) +
-           4.0;
-  }
-
-  heading(QStringLiteral("Review"), x, w);
-  OverlayStyle defaults;
-  const std::vector<std::string> low = lowConfidenceCorners(m_in, defaults.lowConfidence);
-  QString review = low.empty() ? QStringLiteral("No corner below confidence %1.").arg(defaults.lowConfidence)
-                               : QStringLiteral("%1 below confidence %2 (orange rings): %3.")
-                                     .arg(counted(low.size(), "AI corner"))
-                                     .arg(defaults.lowConfidence)
-                                     .arg(listed(low));
-  if (!m_in.warnings.empty())
-    review += QStringLiteral(" %1: page 2.").arg(counted(m_in.warnings.size(), "warning"));
-  m_y += paragraph(review, font(8.5), kInk, x, m_y, w) + 2.0;
 }
 
-void ReportLayout::pageTwo() {
-  newPage();
-  const double w = kContentW;
-  heading(QStringLiteral("Vertebral body and disc heights"), kLeft, w);
-  std::vector<Row> bodies, discs;
-  for (const core::Measurement* m : orderedMeasurements(m_in.annotations)) {
-    if (m->id.rfind("height.body.", 0) == 0)
-      bodies.push_back({{q(m->id.substr(12)), q(formatValue(*m)), yes(m->edited)}, m->edited});
-    else if (m->id.rfind("height.disc.", 0) == 0)
-      discs.push_back({{q(m->id.substr(12)), q(formatValue(*m)), yes(m->edited)}, m->edited});
+void ReportLayout::reportTable(const ReportTable& t, double x, double width) {
+  if (!t.title.empty()) heading(q(t.title), x, width, 9.5);
+  double total = 0;
+  for (const auto& c : t.columns) total += c.weight;
+  std::vector<Column> columns;
+  for (const auto& c : t.columns)
+    columns.push_back({q(c.title), width * c.weight / std::max(total, 1e-9),
+                       c.align == 1 ? int(Qt::AlignRight) : c.align == 2 ? int(Qt::AlignCenter) : int(Qt::AlignLeft)});
+  std::vector<Row> rows;
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    Row row;
+    for (const auto& cell : t.rows[r]) row.cells.push_back(q(cell));
+    row.highlight = r < t.highlight.size() && t.highlight[r];
+    rows.push_back(std::move(row));
   }
-  const double half = (w - 8.0) / 2.0;
-  const double top = m_y;
-  table({{QStringLiteral("Vertebra"), half * 0.3, Qt::AlignLeft},
-         {QStringLiteral("Body height"), half * 0.35, Qt::AlignRight},
-         {QStringLiteral("Corrected by hand"), half * 0.35, Qt::AlignCenter}},
-        bodies, kLeft);
-  const double afterBodies = m_y;
-  m_y = top;
-  table({{QStringLiteral("Disc"), half * 0.3, Qt::AlignLeft},
-         {QStringLiteral("Disc height"), half * 0.35, Qt::AlignRight},
-         {QStringLiteral("Corrected by hand"), half * 0.35, Qt::AlignCenter}},
-        discs, kLeft + half + 8.0);
-  m_y = std::max(m_y, afterBodies);
-  m_y += paragraph(QStringLiteral("Body height: mean of the left (tl\u2013bl) and right (tr\u2013br) side lengths. Disc height: "
-                                  "mean of the left and right gaps between adjacent endplate corners. ") +
-                       scaleText(m_in),
-                   font(6.5), kMuted, kLeft, m_y, w) +
-         5.0;
-
-  std::vector<Row> other;
-  for (const core::Measurement* m : orderedMeasurements(m_in.annotations))
-    if (m->id.rfind("cobb.", 0) != 0 && m->id.rfind("height.", 0) != 0)
-      other.push_back({{q(m->name), q(formatValue(*m)), q(m->provenance.source), yes(m->edited)}, m->edited});
-  if (!other.empty()) {
-    heading(QStringLiteral("Other measurements"), kLeft, w);
-    table({{QStringLiteral("Measurement"), w * 0.45, Qt::AlignLeft},
-           {QStringLiteral("Value"), w * 0.2, Qt::AlignRight},
-           {QStringLiteral("Source"), w * 0.2, Qt::AlignLeft},
-           {QStringLiteral("Corrected by hand"), w * 0.15, Qt::AlignCenter}},
-          other, kLeft);
-    m_y += 3.0;
-  }
-
-  heading(QStringLiteral("Corrected by hand"), kLeft, w);
-  const std::vector<std::string> corners = editedCorners(m_in);
-  std::vector<QString> lines;
-  if (corners.empty()) {
-    lines.push_back(QStringLiteral("No corner was moved by hand; every value is the AI's."));
-  } else {
-    lines.push_back(QStringLiteral("Corners moved by hand (%1): %2.").arg(corners.size()).arg(listed(corners, 68)));
-    std::vector<std::string> values;
-    for (const core::Measurement* m : orderedMeasurements(m_in.annotations))
-      if (m->edited) values.push_back(m->name + " " + formatValue(*m));
-    lines.push_back(QStringLiteral("Values computed from corrected corners (%1): %2.").arg(values.size()).arg(listed(values, 80)));
-  }
-  bullets(lines, kLeft, w);
+  if (rows.empty())
+    m_y += paragraph(QStringLiteral("None."), font(8.5), kInk, x, m_y, width) + 2.0;
+  else
+    table(columns, rows, x);
+  if (!t.footnote.empty()) m_y += paragraph(q(t.footnote), font(6.5), kMuted, x, m_y, width) + 1.0;
   m_y += 3.0;
+}
 
-  heading(QStringLiteral("Model and limitations"), kLeft, w);
-  lines = {QStringLiteral("Landmarks: %1 (68 vertebra corners T1\u2013L5, AASCE order tl, tr, bl, br).").arg(modelName(m_in))};
-  if (!m_in.modelNote.empty()) lines.push_back(q(m_in.modelNote));
-  lines.push_back(QStringLiteral("Findings must be reviewed by a qualified reader; the model may miss or misplace "
-                                 "vertebrae, especially on images unlike its training data."));
+void ReportLayout::section(const SectionContent& content, const DrawImage& drawImage, const Aspect& aspect) {
+  need(60.0);
+  if (q(content.title) != m_title) heading(q(content.title), kLeft, kContentW, 12.0);  // a one-module report: its title
+  std::size_t nextTable = 0;
+  for (std::size_t k = 0; k < content.keyImages.size(); ++k) {
+    const KeyImage& key = content.keyImages[k];
+    const double a = std::max(0.05, aspect(key));
+    const bool beside = k == 0 && !content.tables.empty();
+    const double maxW = beside ? 84.0 : kContentW;
+    const double wanted = beside ? kBottom - m_y - 12.0 : 120.0;
+    if (wanted < 60.0 || m_y + std::min(wanted, maxW / a) + 12.0 > kBottom) newPage();
+    double imageH = std::min(kBottom - m_y - 12.0, beside ? 250.0 : 120.0);
+    double imageW = imageH * a;
+    if (imageW > maxW) {
+      imageW = maxW;
+      imageH = imageW / a;
+    }
+    const double imageTop = m_y;
+    const QRectF target(px(kLeft), px(imageTop), px(imageW), px(imageH));
+    m_p.fillRect(target, Qt::black);
+    drawImage(m_p, target, key);
+    m_p.setPen(QPen(kRule, px(0.25)));
+    m_p.drawRect(target);
+    const double captionH = paragraph(q(key.caption), font(6.5), kMuted, kLeft, imageTop + imageH + 1.2, imageW);
+    const double below = imageTop + imageH + captionH + 4.0;
+    if (beside) {
+      // The first tables sit in the column beside the image while they fit there.
+      const double x = kLeft + imageW + 7.0, w = kRight - x;
+      const int page = m_page;
+      while (nextTable < content.tables.size() && m_page == page && m_y < below - 20.0) {
+        reportTable(content.tables[nextTable++], x, w);
+      }
+      if (m_page == page) m_y = std::max(m_y, below);
+    } else {
+      m_y = below;
+    }
+  }
+  for (; nextTable < content.tables.size(); ++nextTable) reportTable(content.tables[nextTable], kLeft, kContentW);
+  std::vector<QString> lines;
+  for (const auto& n : content.notes) lines.push_back(q(n));
+  if (!lines.empty()) bullets(lines, kLeft, kContentW);
+  m_y += 4.0;
+}
+
+void ReportLayout::closing() {
+  const double w = kContentW;
+  heading(QStringLiteral("Models and limitations"), kLeft, w);
+  std::vector<QString> lines;
+  for (const auto& [id, note] : m_in.modelNotes) lines.push_back(q(note));
+  lines.push_back(QStringLiteral("Findings must be reviewed by a qualified reader; a model may miss or misplace "
+                                 "structures, especially on images unlike its training data."));
   bullets(lines, kLeft, w);
   m_y += 3.0;
 
   heading(QStringLiteral("Warnings"), kLeft, w);
   lines.clear();
   for (const auto& warning : m_in.warnings) lines.push_back(q(warning));
+  for (const ReportSeries& s : m_in.series)
+    for (const auto& [module, warnings] : s.annotations.warnings)
+      for (const auto& warning : warnings) lines.push_back(q(module + ": " + warning));
   if (lines.empty()) lines.push_back(QStringLiteral("None."));
   bullets(lines, kLeft, w);
   m_y += 3.0;
 
   heading(QStringLiteral("Identifiers"), kLeft, w);
-  const auto& g = m_in.image->geometry();
-  lines = {QStringLiteral("Study Instance UID: %1").arg(orDash(m_in.study.studyUid)),
-           QStringLiteral("Series Instance UID: %1").arg(orDash(m_in.series.seriesUid)),
-           QStringLiteral("Image: %1 \u00D7 %2 pixels, %3").arg(g.size[0]).arg(g.size[1]).arg(orDash(m_in.series.sourceFormat))};
-  if (!m_in.series.sopInstanceUids.empty())
-    lines.push_back(QStringLiteral("SOP Instance UID: %1").arg(q(m_in.series.sopInstanceUids.front())));
+  lines = {QStringLiteral("Study Instance UID: %1").arg(orDash(m_in.study.studyUid))};
+  for (const ReportSeries& s : m_in.series) {
+    const auto& info = s.series->info;
+    const auto& g = s.series->image->geometry();
+    QString size = QStringLiteral("%1 \u00D7 %2").arg(g.size[0]).arg(g.size[1]);
+    if (!g.is2D()) size += QStringLiteral(" \u00D7 %1").arg(g.size[2]);
+    lines.push_back(QStringLiteral("Series #%1 (%2, %3): Series Instance UID %4")
+                        .arg(info.seriesNumber)
+                        .arg(size, orDash(info.sourceFormat), orDash(info.seriesUid)));
+    if (!info.sopInstanceUids.empty())
+      lines.push_back(QStringLiteral("  first SOP Instance UID: %1").arg(q(info.sopInstanceUids.front())));
+  }
   bullets(lines, kLeft, w);
   footer();
 }

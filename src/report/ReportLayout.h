@@ -1,6 +1,6 @@
 #pragma once
 
-#include "openrad/report/SpineReport.h"
+#include "openrad/report/Report.h"
 
 #include <QColor>
 #include <QFont>
@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 class QPainter;
@@ -18,18 +19,30 @@ namespace openrad::report {
 /// Resolution of the PDF device (layout is in millimetres, painting in device pixels).
 inline constexpr int kPdfDpi = 300;
 
-/// Lays out the A4 AP spine report on a painter that paints into a QPdfWriter (internal to writePdfReport).
+/// "CT #3 'Head'" for key image captions.
+std::string describeForCaption(const core::Series& series);
+/// Draws `grey` (the slice of `plane`) into `target` with the generic overlays and `layers` on top (clipped).
+void drawKeyImage(QPainter& painter, const QRectF& target, const QImage& grey, const ReportSeries& series,
+                  const OverlayPlane& plane, const OverlayLayers& layers, const OverlayStyle& style);
+/// The windowed slice of a key image and its display aspect (width / height).
+std::pair<QImage, double> keyImageSource(const ReportInput& input, const KeyImage& key);
+
+/// Lays out the A4 findings report on a painter that paints into a QPdfWriter (internal to writePdfReport).
 class ReportLayout {
 public:
-  /// Draws the radiograph with its overlay into `target` (device pixels).
-  using DrawImage = std::function<void(QPainter& painter, const QRectF& target)>;
+  /// Draws key image `key` into `target` (device pixels).
+  using DrawImage = std::function<void(QPainter& painter, const QRectF& target, const KeyImage& key)>;
+  /// Display aspect (width / height) of a key image.
+  using Aspect = std::function<double(const KeyImage& key)>;
 
-  ReportLayout(QPainter& painter, const ReportInput& input, std::string generator, std::string created);
-  /// Title, patient/study header, review notice, key image, Cobb angles, spinal heights, corrections.
-  void pageOne(const DrawImage& drawImage);
-  /// Body and disc heights per level, other values, hand corrections in detail, model, warnings, identifiers
-  /// (continues on further pages when needed).
-  void pageTwo();
+  ReportLayout(QPainter& painter, const ReportInput& input, std::string generator, std::string created, QString title);
+  /// Title, patient/study header, review banner with every model's note.
+  void header();
+  /// One module's section: heading, the first key image with the first table beside it, further key images and
+  /// tables, notes.
+  void section(const SectionContent& content, const DrawImage& drawImage, const Aspect& aspect);
+  /// Models and limitations, warnings, identifiers, last footer.
+  void closing();
 
   struct Column {
     QString title;
@@ -49,8 +62,9 @@ private:
                    int align = 0);
   /// Height in mm of `text` wrapped to `width` mm.
   double paragraphHeight(const QString& text, const QFont& font, double width) const;
-  void heading(const QString& text, double x, double width);
+  void heading(const QString& text, double x, double width, double size = 10.5);
   void table(const std::vector<Column>& columns, const std::vector<Row>& rows, double x);
+  void reportTable(const ReportTable& t, double x, double width);
   void footer();
   void newPage();
   /// Starts a new page when `height` mm do not fit below the cursor.
@@ -59,7 +73,7 @@ private:
 
   QPainter& m_p;
   const ReportInput& m_in;
-  QString m_generator, m_created;
+  QString m_generator, m_created, m_title;
   int m_page = 1;
   double m_y = 0;  ///< cursor, mm from the top of the page
 };

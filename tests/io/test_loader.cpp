@@ -3,6 +3,7 @@
 #include "TempDir.h"
 #include "test_loader_util.h"
 
+#include <Eigen/Geometry>  // cross(): Eigen/Core only declares it
 #include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmjpeg/djencode.h>
 #include <dcmtk/dcmjpeg/djrplol.h>

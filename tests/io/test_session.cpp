@@ -49,14 +49,25 @@ TEST(SessionStore, RoundTripKeepsEveryAnnotationKind) {
   doc.execute(std::make_unique<core::SetLandmarkSetCommand>("1.2.3", "ap-corners", corners(4)));
   doc.execute(std::make_unique<core::MoveLandmarkCommand>("1.2.3", "ap-corners", "P2", Eigen::Vector3d(20, 10, 0),
                                                           Eigen::Vector3d(21.5, 12.25, 0)));
-  core::SeriesAnnotations a = doc.annotations("1.2.3");
+  core::SeriesAnnotations a;
   core::LabelMap map;
   map.labels = labelImage();
   map.table = {{1, "hematoma", {255, 0, 0}}, {2, "edema", {0, 255, 0}}};
+  map.provenance = {"disc-herniation", "0.3"};
+  map.edited = true;
   a.labelMaps["head"] = map;
-  a.boxes.push_back({"herniation L4-L5", 7, {10, 20}, {30, 40}, 0.9, {"disc-herniation", "0.3"}});
-  a.measurements["cobb.main"] = {"cobb.main", "Main thoracic Cobb", 23.5, "deg", {"T5.tl", "T12.bl"}, {"xray-landmarks", "1.0"}, true};
-  doc.execute(std::make_unique<core::ReplaceAnnotationsCommand>("1.2.3", a, "Apply findings"));
+  a.boxes.push_back({"herniation L4-L5", 7, {10, 20}, {30, 40}, 0.9, {"disc-herniation", "0.3"}, true});
+  a.measurements["cobb.main"] = {"cobb.main", "Main thoracic Cobb", 23.5, "deg", {"T5.tl", "T12.bl"}, {"disc-herniation", "0.3"}, true,
+                                 {{"side", "right"}, {"apex", "T8"}}};
+  a.tables["t"] = {"t", "Follow-up", {"date", "volume"}, {{"20260101", "12.5"}}, {"disc-herniation", "0.3"}};
+  core::Mesh mesh;
+  mesh.name = "L1";
+  mesh.vertices = {{0, 0, 0}, {1, 0, 0}, {0, 1.5f, 0}};
+  mesh.triangles = {{0, 1, 2}};
+  mesh.provenance = {"disc-herniation", "0.3"};
+  a.meshes["L1"] = mesh;
+  a.warnings["disc-herniation"] = {"2 of 5 slices disagree"};
+  doc.execute(std::make_unique<core::ApplyFindingsCommand>("1.2.3", "disc-herniation", a, "Apply findings"));
 
   auto loaded = io::SessionStore(dir.file("s")).load();
   ASSERT_EQ(loaded.count("1.2.3"), 1u);
@@ -79,6 +90,13 @@ TEST(SessionStore, RoundTripKeepsEveryAnnotationKind) {
   EXPECT_EQ(lm.labels->value(2, 3, 1), 1);
   EXPECT_EQ(lm.labels->value(5, 4, 2), 2);
   EXPECT_EQ(lm.table.at(1).name, "edema");
+  EXPECT_TRUE(lm.edited);
+  EXPECT_TRUE(b.boxes[0].edited);
+  EXPECT_EQ(b.measurements.at("cobb.main").attribute("apex"), "T8");
+  EXPECT_EQ(b.tables.at("t").rows.at(0).at(1), "12.5");
+  EXPECT_FLOAT_EQ(b.meshes.at("L1").vertices.at(2).y(), 1.5f);
+  EXPECT_EQ(b.meshes.at("L1").triangles.at(0)[2], 2);
+  EXPECT_EQ(b.warnings.at("disc-herniation").at(0), "2 of 5 slices disagree");
 }
 
 TEST(SessionStore, UnchangedLabelMapIsNotRewrittenAndOldFilesAreRemoved) {

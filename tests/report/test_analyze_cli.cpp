@@ -1,13 +1,20 @@
 // End to end: `openrad-cli analyze` on generated phantoms (the command line built beside these tests).
-#include "ReportFixtures.h"
-
+#include "Requires.h"
 #include "TempDir.h"
+#include "TestUtil.h"
+
+#include "openrad/io/Loader.h"
+
+#include <QImage>
+
+#include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <filesystem>
 
-using namespace openrad::report::test;
+using namespace openrad::test;
 
 namespace {
 
@@ -44,11 +51,76 @@ TEST_F(AnalyzeCli, WritesAllFilesForTheApRadiograph) {
   }
   const std::string csv = readFile((out / "measurements.csv").string());
   for (const char* id : {"cobb.proximal_thoracic", "cobb.main_thoracic", "cobb.thoracolumbar", "cobb.max"})
-    EXPECT_TRUE(contains(csv, std::string("\n") + id + ",")) << id;
+    EXPECT_TRUE(contains(csv, std::string(",") + id + ",")) << id;
   EXPECT_TRUE(contains(csv, ",no,xray-landmarks,"));
   EXPECT_EQ(lines(readFile((out / "landmarks.csv").string())).size(), 69u);
   EXPECT_TRUE(contains(log, "Cobb")) << log;
   EXPECT_TRUE(contains(log, "report.pdf")) << log;
+}
+
+// The module refuses what it cannot judge, and says why; nothing is written.
+TEST_F(AnalyzeCli, LateralFilmAsPlainImageIsRefused) {
+  const fs::path study = phantom("spine-xray");
+  // The lateral radiograph as a plain 16-bit PNG: no view tag tells the module what it is.
+  std::string log;
+  const fs::path png = dir.path() / "lateral.png";
+  const auto loaded = openrad::io::loadPath((study / "spine_xray_00000" / "lateral").string());
+  ASSERT_EQ(loaded.allSeries().size(), 1u);
+  const openrad::core::Image& image = *loaded.allSeries().front()->image;
+  const auto& g = image.geometry();
+  QImage picture(static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), QImage::Format_Grayscale16);
+  const auto [lo, hi] = image.range();
+  for (int j = 0; j < picture.height(); ++j) {
+    auto* line = reinterpret_cast<quint16*>(picture.scanLine(j));
+    for (int i = 0; i < picture.width(); ++i) line[i] = static_cast<quint16>((image.value(i, j, 0) - lo) / (hi - lo) * 65535.0);
+  }
+  ASSERT_TRUE(picture.save(QString::fromStdString(png.string())));
+  const fs::path out = dir.path() / "refused";
+  EXPECT_EQ(runCommand(cli() + " analyze " + quoted(png) + " --modules xray-landmarks --out " + quoted(out), log), 1) << log;
+  EXPECT_TRUE(contains(log, "refuses")) << log;
+  EXPECT_TRUE(contains(log, "lateral.png") || contains(log, "series #")) << log;
+  EXPECT_FALSE(fs::exists(out / "report.pdf"));
+}
+
+TEST_F(AnalyzeCli, ModulesListsIdVersionInputsAndOutputs) {
+  std::string log;
+  ASSERT_EQ(runCommand(cli() + " modules --json", log, false), 0) << log;
+  const auto j = nlohmann::json::parse(log);
+  ASSERT_FALSE(j["modules"].empty());
+  for (const auto& m : j["modules"]) {
+    EXPECT_FALSE(m["id"].get<std::string>().empty());
+    EXPECT_FALSE(m["version"].get<std::string>().empty()) << m.dump();
+    EXPECT_FALSE(m["inputs"].empty()) << m.dump();
+    EXPECT_FALSE(m["outputs"].empty()) << m.dump();
+  }
+}
+
+// eval --json: one object with the module, the number of cases, the aggregate metrics and every case's truth and
+// prediction, from which the aggregate can be recomputed.
+TEST_F(AnalyzeCli, EvalJsonHasEveryCaseAndRecomputableMetrics) {
+  const fs::path data = dir.path() / "heldout";
+  std::string log;
+  ASSERT_EQ(runCommand(cli() + " phantom spine-xray --count 2 --seed 31337 --out " + quoted(data), log), 0) << log;
+  ASSERT_EQ(runCommand(cli() + " eval xray-landmarks --data " + quoted(data) + " --threads 2 --json", log, false), 0) << log;
+  const auto j = nlohmann::json::parse(log);
+  EXPECT_EQ(j["module"], "xray-landmarks");
+  ASSERT_EQ(j["cases"], 2);
+  ASSERT_EQ(j["perCase"].size(), 2u);
+  double mre = 0;
+  for (const auto& c : j["perCase"]) {
+    EXPECT_FALSE(c["id"].get<std::string>().empty());
+    ASSERT_EQ(c["truth"]["corners"].size(), 68u);
+    ASSERT_EQ(c["predicted"]["corners"].size(), 68u);
+    double sum = 0;
+    for (std::size_t k = 0; k < 68; ++k) {
+      const double dx = c["truth"]["corners"][k][0].get<double>() - c["predicted"]["corners"][k][0].get<double>();
+      const double dy = c["truth"]["corners"][k][1].get<double>() - c["predicted"]["corners"][k][1].get<double>();
+      sum += std::hypot(dx, dy);
+    }
+    EXPECT_NEAR(sum / 68.0, c["mrePx"].get<double>(), 1e-6);
+    mre += sum / 68.0 / 2.0;
+  }
+  EXPECT_NEAR(j["metrics"]["mre_px"].get<double>(), mre, 1e-6);
 }
 
 TEST_F(AnalyzeCli, JsonSummary) {
@@ -59,7 +131,8 @@ TEST_F(AnalyzeCli, JsonSummary) {
   const auto j = nlohmann::json::parse(log);
   ASSERT_EQ(j["analysed"].size(), 1u);
   EXPECT_EQ(j["analysed"][0]["module"], "xray-landmarks");
-  EXPECT_TRUE(j["analysed"][0]["cobb"].contains("cobb.max"));
+  EXPECT_TRUE(j["analysed"][0]["measurements"].contains("cobb.max"));
+  EXPECT_FALSE(j["analysed"][0]["measurements"]["cobb.max"]["attributes"]["side"].get<std::string>().empty());
   EXPECT_TRUE(j["errors"].empty());
 }
 

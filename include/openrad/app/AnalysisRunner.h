@@ -1,6 +1,7 @@
 #pragma once
 
 #include "openrad/ai/AiModule.h"
+#include "openrad/modules/Module.h"
 #include "openrad/app/BackgroundJob.h"
 #include "openrad/core/Study.h"
 
@@ -17,7 +18,7 @@ namespace openrad::app {
 
 /// What one background analysis produced.
 struct AnalysisOutcome {
-  QString seriesUid;
+  ai::AnalysisInput input;
   QString moduleId;
   ai::Findings findings;
   QString error;     ///< non-empty when the run failed (the message names the model file or the reason)
@@ -31,15 +32,18 @@ class AnalysisRunner : public QObject {
   Q_OBJECT
 
 public:
-  /// `modelsRoot`: folder holding models/<module-id>/ (ai::defaultModelsRoot() when empty).
-  explicit AnalysisRunner(QString modelsRoot = {}, QObject* parent = nullptr);
+  /// `registry` must outlive the runner; `modelsRoot`: folder holding models/<module-id>/ (ai::defaultModelsRoot()
+  /// when empty).
+  AnalysisRunner(const modules::Registry& registry, QString modelsRoot = {}, QObject* parent = nullptr);
 
   /// The models root in use.
   const QString& modelsRoot() const { return m_modelsRoot; }
   /// True while an analysis runs.
   bool isRunning() const { return m_job.isRunning(); }
-  /// Starts `moduleId` on `series`; false when one is already running or the series has no image.
-  bool start(const QString& moduleId, std::shared_ptr<const core::Series> series);
+  /// Starts the module of `input` on it; false when one is already running or the input has no series.
+  bool start(ai::AnalysisInput input);
+  /// The module `id`, loaded on first use and kept (throws ai::ModelError, std::invalid_argument). Thread-safe.
+  std::shared_ptr<const ai::AiModule> module(const std::string& id, const ai::RunContext& context = {});
   /// The outcome of the finished analysis (valid after finished()).
   AnalysisOutcome takeOutcome() { return m_job.takeOutcome(); }
   /// Blocks until the worker is done (finished() still arrives through the event loop).
@@ -56,8 +60,7 @@ Q_SIGNALS:
   void finished();
 
 private:
-  std::shared_ptr<const ai::AiModule> module(const std::string& id, const ai::RunContext& context);
-
+  const modules::Registry& m_registry;
   QString m_modelsRoot;
   std::mutex m_modulesMutex;
   std::map<std::string, std::shared_ptr<const ai::AiModule>> m_modules;

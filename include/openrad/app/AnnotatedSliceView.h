@@ -2,42 +2,61 @@
 
 #include "openrad/app/SliceView.h"
 #include "openrad/core/Document.h"
+#include "openrad/report/Overlay.h"
+#include "openrad/report/Report.h"
 
 #include <QPointF>
 
 #include <map>
+#include <optional>
 #include <string>
 
 namespace openrad::app {
 
-/// The 2D viewer with the annotation layer of the shown series: the AP spine overlay (corner handles,
-/// endplates, Cobb construction, review rings) and draggable landmarks. A drag moves a preview (the Cobb
-/// lines follow live); the release pushes one MoveLandmarkCommand on the document. Escape cancels a drag.
+/// The 2D viewer with the overlay layers of the shown series, on any plane: label maps (colour table, opacity,
+/// fill/outline, labels toggled one by one), boxes (label and score; drag to move, drag a corner to resize, Delete
+/// removes the selected one), landmarks of every set (drag to correct) and the modules' own layers (e.g. a curve
+/// construction). A drag moves a preview whose measurements the Document's rules compute on a copy; the release
+/// pushes one command. Escape cancels a drag.
 class AnnotatedSliceView : public SliceView {
   Q_OBJECT
 
 public:
-  /// `document` must outlive the view.
-  explicit AnnotatedSliceView(core::Document& document, QWidget* parent = nullptr);
+  /// `document` must outlive the view; `presentations` gives the modules' layers.
+  explicit AnnotatedSliceView(core::Document& document, report::Presentations presentations = {},
+                              QWidget* parent = nullptr);
 
-  /// Index of the landmark of the editable set under a widget position (within the pick radius), or -1.
-  int landmarkAt(const QPointF& position) const;
-  /// The editable landmark set of the shown series, or nullptr.
-  const core::LandmarkSet* landmarkSet() const;
-  /// Widget position of landmark `index` of the editable set (a null point when there is none).
-  QPointF landmarkPosition(int index) const;
-  /// True while a landmark is being dragged.
-  bool isDraggingLandmark() const { return m_dragged >= 0; }
+  /// (set, index) of the landmark under a widget position (within the pick radius on the shown slice); ("", -1).
+  std::pair<std::string, int> landmarkAt(const QPointF& position) const;
+  /// Widget position of point `index` of landmark set `set` (a null point when there is none).
+  QPointF landmarkPosition(const std::string& set, int index) const;
+  /// The landmark set `name` of the shown series, or nullptr.
+  const core::LandmarkSet* landmarkSet(const std::string& name) const;
+  /// Index of the box under a widget position on the shown slice, or -1.
+  int boxAt(const QPointF& position) const;
+  /// Widget rectangle of box `index` (empty when it is not on the shown slice).
+  QRectF boxRect(int index) const;
+  /// The selected box (-1 when none).
+  int selectedBox() const { return m_selectedBox; }
+  /// True while a landmark or a box is being dragged.
+  bool isDragging() const { return m_dragSet.size() > 0 || m_boxDrag != BoxDrag::None; }
+  /// How label maps are drawn (toggle labels, opacity, fill/outline); repaints.
+  void setLabelStyle(const report::LabelMapStyle& style);
+  const report::LabelMapStyle& labelStyle() const { return m_labelStyle; }
   /// Pick radius in screen pixels.
   static constexpr double kPickRadius = 9.0;
 
 public Q_SLOTS:
   /// Repaints after a document change that concerns the shown series.
   void documentChanged(const openrad::core::ChangeSet& changes);
+  /// Removes the selected box (one undoable command).
+  void deleteSelectedBox();
 
 Q_SIGNALS:
   /// A landmark drag was released and its command pushed (name of the landmark).
   void landmarkMoved(const QString& name);
+  /// A box was moved, resized or deleted (its command pushed).
+  void boxChanged(int index);
 
 protected:
   void paintOverlays(QPainter& painter) override;
@@ -48,16 +67,30 @@ protected:
   void leaveEvent(QEvent* event) override;
 
 private:
+  enum class BoxDrag { None, Move, Resize };
   const core::SeriesAnnotations* annotations() const;
-  void updatePreview();
+  report::OverlayContext context() const;
+  void updateLandmarkPreview();
   void cancelDrag();
+  core::Box draggedBox(const QPointF& position) const;
 
   core::Document& m_document;
+  report::Presentations m_presentations;
+  report::LabelMapStyle m_labelStyle;
+  std::string m_hoverSet;
   int m_hovered = -1;
+  std::string m_dragSet;  ///< set of the dragged landmark ("" when none)
   int m_dragged = -1;
   QPointF m_dragPosition;  ///< widget position of the dragged landmark
   QPointF m_grabOffset;    ///< landmark position − mouse position at press (no jump on grab)
-  std::map<std::string, core::Measurement> m_preview;  ///< measurements with the dragged point moved
+  int m_hoveredBox = -1;
+  int m_selectedBox = -1;
+  BoxDrag m_boxDrag = BoxDrag::None;
+  int m_resizeCorner = 0;    ///< 0 tl, 1 tr, 2 bl, 3 br
+  QPointF m_boxPressPosition;
+  QPointF m_boxMousePosition;
+  /// The shown series' annotations with the drag applied and its measurements as the rules compute them.
+  std::optional<core::SeriesAnnotations> m_preview;
 };
 
 }  // namespace openrad::app

@@ -3,6 +3,7 @@
 #include "openrad/app/WindowLevel.h"
 #include "openrad/core/Document.h"
 #include "openrad/core/Study.h"
+#include "openrad/modules/Module.h"
 
 #include <QImage>
 #include <QMainWindow>
@@ -44,6 +45,8 @@ public:
     bool errorDialogs = true;     ///< show load problems in a dialog (tests turn it off)
     bool rememberRecent = true;   ///< store opened paths in QSettings
     QString modelsRoot;           ///< AI models folder (ai::defaultModelsRoot() when empty)
+    /// The AI modules offered (the built-in ones when null); tests add their own.
+    std::shared_ptr<const modules::Registry> registry;
   };
 
   explicit MainWindow(QWidget* parent = nullptr);
@@ -59,12 +62,16 @@ public:
   /// Closes every loaded series (annotations stay in the document).
   void closeAll();
 
-  /// Runs an AI module on the shown series in the background; false (with a status message) when nothing
-  /// is shown or an analysis is already running. analysisFinished() reports the end.
-  bool analyseShownSeries(const QString& moduleId = QStringLiteral("xray-landmarks"));
-  /// Writes the shown series' findings (CSV, JSON, key image PNG, PDF report) into `folder`; returns the
-  /// files written, or an empty list with `error` set.
+  /// Runs module `moduleId` (the first module that proposes an input with the shown series when empty) in the
+  /// background on what it proposes for the shown series; false (with a status message) when nothing applies, an
+  /// analysis is already running, or the user kept hand corrections the run would replace. analysisFinished()
+  /// reports the end.
+  bool analyseShownSeries(const QString& moduleId = QString());
+  /// Writes the findings of the shown series' study (CSV, JSON, key images, label maps, PDF report) into `folder`;
+  /// returns the files written, or an empty list with `error` set.
   QStringList exportFindings(const QString& folder, QString* error = nullptr);
+  /// The modules offered.
+  const modules::Registry& registry() const { return *m_registry; }
 
   /// The 2D viewer (with the annotation layer).
   AnnotatedSliceView* sliceView() const { return m_sliceView; }
@@ -117,11 +124,12 @@ private:
   void updateTitle();
   void onAnalysisFinished();
   void refreshMeasurements();
-  void installDerivedUpdater();
+  void rebuildLabelMenu();
   void exportFindingsInteractively();
   const core::Patient* patientOf(const QString& seriesUid) const;
 
   Options m_options;
+  std::shared_ptr<const modules::Registry> m_registry;
   core::Document m_document;
   std::unique_ptr<SessionManager> m_sessions;  // after m_document: detaches from it first
   DocumentAdapter* m_documentAdapter = nullptr;
@@ -138,6 +146,8 @@ private:
   QProgressBar* m_analysisProgress = nullptr;
   QPushButton* m_analysisCancel = nullptr;
   QAction* m_analyseAction = nullptr;
+  std::vector<std::pair<QAction*, std::string>> m_moduleActions;  ///< one per registered module
+  QMenu* m_labelMenu = nullptr;
   QAction* m_exportAction = nullptr;
   VolumeView* m_volumeView = nullptr;
   StudyBrowser* m_browser = nullptr;

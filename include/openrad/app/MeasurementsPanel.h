@@ -13,7 +13,7 @@ class QTreeWidgetItem;
 
 namespace openrad::app {
 
-/// The measurements of the shown series, grouped (Cobb angles, heights, vertebral bodies, discs, other),
+/// The measurements of the shown series, grouped by the "group" their rules give them ("Other" last),
 /// with their source (AI model and version, or "edited" when a hand-moved landmark feeds them) and the
 /// number of landmarks awaiting review (low AI confidence, not yet edited).
 class MeasurementsPanel : public QWidget {

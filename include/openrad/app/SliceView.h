@@ -81,10 +81,12 @@ protected:
   void keyPressEvent(QKeyEvent* event) override;
   void leaveEvent(QEvent* event) override;
 
+  /// Display pixel units of the slice (0..columns, 0..rows) → widget coordinates.
+  QTransform displayTransform() const;
+
 private:
   enum class Drag { None, WindowLevel, Pan, Zoom };
 
-  QTransform displayTransform() const;
   void updateCursor(const QPointF& position);
   void paintCornerText(QPainter& painter);
   void paintOrientation(QPainter& painter);

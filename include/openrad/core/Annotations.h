@@ -52,6 +52,9 @@ struct LabelMap {
   std::shared_ptr<const Image> labels;
   std::vector<LabelInfo> table;
   Provenance provenance;
+  bool edited = false;  ///< painted or changed by hand after the AI made it
+  /// The table entry of `value`, or nullptr.
+  const LabelInfo* label(int value) const;
 };
 
 /// A 2D box on one slice (e.g. a herniation finding).
@@ -62,6 +65,7 @@ struct Box {
   Eigen::Vector2d max{0, 0};  ///< voxel index (i, j) of the bottom-right corner
   double score = 1.0;
   Provenance provenance;
+  bool edited = false;  ///< moved, resized or added by hand
 };
 
 /// A measured value with what it was computed from.
@@ -73,6 +77,28 @@ struct Measurement {
   std::vector<std::string> inputs;  ///< landmark names (or label names) it depends on
   Provenance provenance;
   bool edited = false;  ///< one of its inputs was edited by hand
+  /// Further facts a rule attaches, e.g. {"side", "right"}, {"apex", "T8"}, {"aiEnds", "T5-T11"}.
+  std::map<std::string, std::string> attributes;
+  /// Attribute value, or "" when absent.
+  std::string attribute(const std::string& key) const;
+};
+
+/// A study-level table (e.g. follow-up volumes per date, per-level findings).
+struct ResultTable {
+  std::string id;     ///< stable key, e.g. "hematoma.followup"
+  std::string title;  ///< display title
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+  Provenance provenance;
+};
+
+/// A triangle mesh in patient space (LPS mm), e.g. a reconstructed vertebra.
+struct Mesh {
+  std::string name;
+  std::vector<Eigen::Vector3f> vertices;
+  std::vector<std::array<int, 3>> triangles;
+  std::array<std::uint8_t, 3> color{230, 220, 200};
+  Provenance provenance;
 };
 
 /// Every annotation of one series.
@@ -81,8 +107,28 @@ struct SeriesAnnotations {
   std::map<std::string, LabelMap> labelMaps;
   std::vector<Box> boxes;
   std::map<std::string, Measurement> measurements;
+  std::map<std::string, ResultTable> tables;  ///< study-level results (on the study's key, see studyKey)
+  std::map<std::string, Mesh> meshes;         ///< study-level 3D results
+  /// Warnings of each module's last run on this series, by module id (saved with the session).
+  std::map<std::string, std::vector<std::string>> warnings;
   /// True when nothing is annotated.
-  bool empty() const { return landmarkSets.empty() && labelMaps.empty() && boxes.empty() && measurements.empty(); }
+  bool empty() const {
+    return landmarkSets.empty() && labelMaps.empty() && boxes.empty() && measurements.empty() && tables.empty() &&
+           meshes.empty();
+  }
+  /// Ids of the modules (provenance sources other than "manual") that produced something here, sorted.
+  std::vector<std::string> sources() const;
+  /// Number of items of module `source` corrected by hand (landmarks, label maps, boxes).
+  int editedCount(const std::string& source) const;
+  /// Removes everything module `source` produced (by provenance), hand-made annotations stay.
+  void removeSource(const std::string& source);
+  /// Adds every entry of `other` (replacing entries with the same key; boxes are appended).
+  void merge(const SeriesAnnotations& other);
 };
+
+/// Document key of a study's study-level results ("study:" + StudyInstanceUID).
+std::string studyKey(const std::string& studyUid);
+/// True when a document key is a study key rather than a SeriesInstanceUID.
+bool isStudyKey(const std::string& key);
 
 }  // namespace openrad::core

@@ -55,10 +55,12 @@ private:
   std::optional<LabelMap> m_before, m_after;
 };
 
-/// Replaces every annotation of a series at once (applying an AI module's findings).
-class ReplaceAnnotationsCommand : public Command {
+/// Applies a module's findings to one series: removes exactly what module `moduleId` produced there before (by
+/// provenance) and adds `findings`; hand-made annotations and other modules' output stay. Shared by the GUI and
+/// the command line.
+class ApplyFindingsCommand : public Command {
 public:
-  ReplaceAnnotationsCommand(std::string seriesUid, SeriesAnnotations after, std::string text);
+  ApplyFindingsCommand(std::string seriesUid, std::string moduleId, SeriesAnnotations findings, std::string text);
   std::string text() const override { return m_text; }
   std::string seriesUid() const override { return m_series; }
   void redo(SeriesAnnotations& annotations) override;
@@ -66,8 +68,24 @@ public:
   ChangeSet changes() const override;
 
 private:
+  std::string m_series, m_module, m_text;
+  SeriesAnnotations m_before, m_findings;
+};
+
+/// Adds (index == number of boxes), replaces or removes (empty `after`) box `index` of a series.
+class SetBoxCommand : public Command {
+public:
+  SetBoxCommand(std::string seriesUid, std::size_t index, std::optional<Box> after, std::string text = {});
+  std::string text() const override;
+  std::string seriesUid() const override { return m_series; }
+  void redo(SeriesAnnotations& annotations) override;
+  void undo(SeriesAnnotations& annotations) override;
+  ChangeSet changes() const override;
+
+private:
   std::string m_series, m_text;
-  SeriesAnnotations m_before, m_after;
+  std::size_t m_index;
+  std::optional<Box> m_before, m_after;
 };
 
 }  // namespace openrad::core

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "openrad/core/Annotations.h"
+#include "openrad/core/Study.h"
 
 #include <functional>
 #include <map>
@@ -39,8 +40,30 @@ public:
   virtual ChangeSet changes() const = 0;
 };
 
-/// Recomputes derived values (measurements) after a command touched a series.
-using DerivedUpdater = std::function<void(const std::string& seriesUid, SeriesAnnotations&, ChangeSet&)>;
+/// A measurement rule of a module: which annotations it reads and how it computes its measurements from them.
+/// The Document runs every rule whose inputs a command touched, before observers hear of the change.
+struct MeasurementRule {
+  std::string id;                           ///< e.g. "xray-landmarks/spine"
+  std::vector<std::string> landmarkSets;    ///< landmark sets it reads
+  std::vector<std::string> labelMaps;       ///< label maps it reads
+  std::vector<std::string> outputPrefixes;  ///< measurement ids it owns (by prefix); replaced on each run
+  /// Computes the measurements. `annotations` still holds the previous values (for attributes carried over).
+  /// Throws std::invalid_argument when the inputs are incomplete (then the rule's measurements are removed).
+  std::function<std::vector<Measurement>(const Series& series, const SeriesAnnotations& annotations)> compute;
+
+  /// True when the rule reads something `changes` touched in `annotations`.
+  bool touchedBy(const ChangeSet& changes) const;
+  /// True when the rule owns measurement `id`.
+  bool owns(const std::string& id) const;
+  /// True when one of the rule's inputs that `m` names (landmark or label) was edited by hand.
+  bool inputEdited(const SeriesAnnotations& annotations, const Measurement& m) const;
+};
+
+/// Runs `rules` on one series' annotations: for each rule touched by `changes` (all when changes.reset), replaces
+/// its measurements; `m.edited` is set when the rule says so or when an input it reads was edited. Sets
+/// changes.measurements when anything was recomputed.
+void runMeasurementRules(const std::vector<MeasurementRule>& rules, const Series& series, SeriesAnnotations& annotations,
+                         ChangeSet& changes);
 
 /// The annotations of every open series plus one undo/redo history.
 class Document {
@@ -54,6 +77,9 @@ public:
 
   /// Runs a command, pushes it on the undo stack (dropping the redo tail), notifies once.
   void execute(std::unique_ptr<Command> command);
+  /// Runs several commands (on one or more series) as one undo step named `text`; observers hear once per
+  /// command. When one throws, those already applied are undone and the exception propagates (nothing changes).
+  void execute(std::vector<std::unique_ptr<Command>> commands, const std::string& text);
   /// True when there is something to undo.
   bool canUndo() const { return m_index > 0; }
   /// True when there is something to redo.
@@ -76,18 +102,35 @@ public:
   int addObserver(Observer observer);
   /// Unregisters an observer.
   void removeObserver(int handle);
-  /// Installs the measurement recomputation run after each change, before observers.
-  void setDerivedUpdater(DerivedUpdater updater) { m_updater = std::move(updater); }
+  /// Adds a measurement rule (a module's); rules run after every command, before observers.
+  void addRule(MeasurementRule rule) { m_rules.push_back(std::move(rule)); }
+  /// The rules in force.
+  const std::vector<MeasurementRule>& rules() const { return m_rules; }
+  /// Makes a loaded series known (rules need its geometry); annotations of unknown series get no measurements.
+  void attachSeries(std::shared_ptr<const Series> series);
+  /// Forgets every attached series (annotations stay).
+  void detachAllSeries() { m_images.clear(); }
+  /// The attached series with this uid, or nullptr.
+  std::shared_ptr<const Series> series(const std::string& seriesUid) const;
+  /// The measurements the rules would compute for `annotations` (a modified copy of a series', e.g. during a
+  /// drag preview) without changing the document.
+  std::map<std::string, Measurement> preview(const std::string& seriesUid, SeriesAnnotations annotations,
+                                             const ChangeSet& changes) const;
 
 private:
+  struct Step {
+    std::vector<std::unique_ptr<Command>> commands;
+    std::string text;
+  };
   void applied(const std::string& seriesUid, ChangeSet changes);
 
   std::map<std::string, SeriesAnnotations> m_series;
-  std::vector<std::unique_ptr<Command>> m_stack;
+  std::vector<Step> m_stack;
   std::size_t m_index = 0;
   std::map<int, Observer> m_observers;
   int m_nextHandle = 1;
-  DerivedUpdater m_updater;
+  std::vector<MeasurementRule> m_rules;
+  std::map<std::string, std::shared_ptr<const Series>> m_images;
 };
 
 }  // namespace openrad::core

@@ -48,6 +48,9 @@ public:
   /// Allocates without initialising the voxels (the caller fills every voxel, e.g. a loader).
   static std::shared_ptr<Image> createUninitialised(const Geometry& geometry, PixelType type);
 
+  /// A deep copy (e.g. to paint on a label map without touching the shared original).
+  std::shared_ptr<Image> copy() const;
+
   /// Grid and placement.
   const Geometry& geometry() const { return m_geometry; }
   /// Replaces the placement (size must stay the same).

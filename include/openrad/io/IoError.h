@@ -1,28 +1,12 @@
 #pragma once
 
-#include <stdexcept>
-#include <string>
+#include "openrad/core/Errors.h"
 
 namespace openrad::io {
 
-/// A file could not be read or written; names the file and the reason.
-class IoError : public std::runtime_error {
-public:
-  IoError(std::string file, std::string reason)
-      : std::runtime_error(file + ": " + reason), m_file(std::move(file)), m_reason(std::move(reason)) {}
-  /// The file concerned.
-  const std::string& file() const { return m_file; }
-  /// Why it failed, for the user.
-  const std::string& reason() const { return m_reason; }
-
-private:
-  std::string m_file, m_reason;
-};
-
-/// Loading was cancelled by the caller.
-class Cancelled : public std::runtime_error {
-public:
-  Cancelled() : std::runtime_error("cancelled") {}
-};
+/// A file could not be read or written (the core type, named here for io's callers).
+using IoError = core::IoError;
+/// Loading was cancelled by the caller (the core type, named here for io's callers).
+using Cancelled = core::Cancelled;
 
 }  // namespace openrad::io

@@ -1,0 +1,162 @@
+// The layer rule, checked: a file that includes a header of a layer (or library) it may not use fails here, and so
+// does a file of app/, cli/ or report/ that names a registered module.
+#include "openrad/modules/Module.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kRoot = OPENRAD_SOURCE_DIR;
+
+struct Include {
+  std::string file;  ///< relative to the repository
+  int line;
+  std::string header;
+};
+
+std::vector<Include> includesUnder(const std::vector<std::string>& folders) {
+  static const std::regex include(R"(^\s*#\s*include\s*[<"]([^>"]+)[>"])");
+  std::vector<Include> out;
+  for (const auto& folder : folders) {
+    if (!fs::exists(kRoot / folder)) continue;
+    for (const auto& entry : fs::recursive_directory_iterator(kRoot / folder)) {
+      const auto ext = entry.path().extension();
+      if (!entry.is_regular_file() || (ext != ".h" && ext != ".cpp")) continue;
+      std::ifstream in(entry.path());
+      std::string text;
+      int n = 0;
+      while (std::getline(in, text)) {
+        ++n;
+        std::smatch m;
+        if (std::regex_search(text, m, include))
+          out.push_back({fs::relative(entry.path(), kRoot).string(), n, m[1].str()});
+      }
+    }
+  }
+  return out;
+}
+
+/// Which library a header belongs to ("" for the standard library or the project's own headers).
+std::string libraryOf(const std::string& h) {
+  if (h.rfind("openrad/", 0) == 0) return "openrad/" + h.substr(8, h.find('/', 8) - 8);
+  if (h.rfind("Eigen/", 0) == 0) return "eigen";
+  if (h.size() > 1 && h[0] == 'Q' && std::isupper(static_cast<unsigned char>(h[1]))) return "qt";
+  if (h.rfind("Qt", 0) == 0) return "qt";
+  if (h.rfind("vtk", 0) == 0 || h.rfind("QVTK", 0) == 0) return "vtk";
+  if (h.rfind("itk", 0) == 0) return "itk";
+  if (h.rfind("dcmtk/", 0) == 0) return "dcmtk";
+  if (h.rfind("gdcm", 0) == 0) return "gdcm";
+  if (h.rfind("torch/", 0) == 0 || h.rfind("ATen/", 0) == 0 || h.rfind("c10/", 0) == 0) return "torch";
+  if (h.rfind("opencv2/", 0) == 0) return "opencv";
+  if (h.rfind("openjpeg", 0) == 0) return "openjpeg";
+  return "";
+}
+
+/// Files of a module that draw (its report section and overlay layer) may use Qt through the report layer.
+bool isModuleViewFile(const std::string& file) {
+  const std::string name = fs::path(file).filename().string();
+  return name.find("Overlay") != std::string::npos || name.find("Section") != std::string::npos ||
+         name.find("Module.cpp") != std::string::npos;
+}
+
+void expectNone(const std::vector<std::string>& folders, const std::vector<std::string>& forbidden,
+                const std::function<bool(const Include&)>& exempt = {}) {
+  for (const Include& inc : includesUnder(folders)) {
+    const std::string lib = libraryOf(inc.header);
+    if (exempt && exempt(inc)) continue;
+    for (const auto& f : forbidden)
+      EXPECT_NE(lib, f) << inc.file << ":" << inc.line << " includes <" << inc.header << ">, a " << f
+                        << " header its layer may not use";
+  }
+}
+
+}  // namespace
+
+TEST(Layers, CoreUsesOnlyTheStandardLibraryAndEigen) {
+  for (const Include& inc : includesUnder({"src/core", "include/openrad/core"})) {
+    const std::string lib = libraryOf(inc.header);
+    EXPECT_TRUE(lib.empty() || lib == "eigen" || lib == "openrad/core")
+        << inc.file << ":" << inc.line << " includes <" << inc.header << ">";
+  }
+}
+
+TEST(Layers, MeasureUsesCoreAndEigenOnly) {
+  for (const Include& inc : includesUnder({"src/measure", "include/openrad/measure"})) {
+    const std::string lib = libraryOf(inc.header);
+    EXPECT_TRUE(lib.empty() || lib == "eigen" || lib == "openrad/core" || lib == "openrad/measure")
+        << inc.file << ":" << inc.line << " includes <" << inc.header << ">";
+  }
+}
+
+TEST(Layers, QtOnlyInAppReportAndModuleViews) {
+  expectNone({"src/core", "src/io", "src/measure", "src/ai", "src/phantom", "src/cli", "src/render", "include/openrad/core",
+              "include/openrad/io", "include/openrad/measure", "include/openrad/ai", "include/openrad/phantom",
+              "include/openrad/render"},
+             {"qt"});
+  expectNone({"src/modules"}, {"qt"}, [](const Include& inc) { return isModuleViewFile(inc.file); });
+}
+
+TEST(Layers, VtkOnlyInRenderAndApp) {
+  expectNone({"src/core", "src/io", "src/measure", "src/ai", "src/phantom", "src/cli", "src/report", "src/modules",
+              "include/openrad/core", "include/openrad/io", "include/openrad/measure", "include/openrad/ai",
+              "include/openrad/report", "include/openrad/modules"},
+             {"vtk"});
+}
+
+TEST(Layers, TorchOnlyInAiAndModulesAiParts) {
+  expectNone({"src/core", "src/io", "src/measure", "src/phantom", "src/cli", "src/report", "src/render", "src/app",
+              "include/openrad/core", "include/openrad/io", "include/openrad/measure", "include/openrad/report",
+              "include/openrad/app", "include/openrad/modules"},
+             {"torch"});
+  expectNone({"src/modules"}, {"torch"}, [](const Include& inc) { return !isModuleViewFile(inc.file); });
+  // Torch reaches no public header but the session's, which only the modules' ai parts include.
+  for (const Include& inc : includesUnder({"include/openrad/ai"}))
+    if (libraryOf(inc.header) == "torch") {
+      EXPECT_EQ(fs::path(inc.file).filename(), "TorchSession.h") << inc.file;
+    }
+}
+
+TEST(Layers, ItkAndDcmtkOnlyInIo) {
+  // The load benchmark's peers (ITK's reader, a DCMTK writer for its test series) are the one exception.
+  expectNone({"src/core", "src/measure", "src/ai", "src/phantom", "src/cli", "src/report", "src/render", "src/app",
+              "src/modules", "include"},
+             {"itk", "dcmtk", "gdcm"},
+             [](const Include& inc) { return inc.file.rfind("src/cli/Bench", 0) == 0; });
+}
+
+TEST(Layers, AppCliAndReportNeverNameAModule) {
+  std::vector<std::string> names;
+  const openrad::modules::Registry registry = openrad::modules::Registry::builtIn();
+  for (const auto& m : registry.modules()) {
+    names.push_back(m.id);
+    std::string folder = m.id;
+    std::replace(folder.begin(), folder.end(), '-', '_');
+    names.push_back(folder);
+  }
+  names.push_back("threshold-test");
+  // Names only the AP module's outputs carry.
+  names.insert(names.end(), {"ap-corners", "Cobb", "cobb."});
+  for (const std::string folder : {"src/app", "src/cli", "src/report", "include/openrad/app", "include/openrad/report"}) {
+    for (const auto& entry : fs::recursive_directory_iterator(kRoot / folder)) {
+      if (!entry.is_regular_file()) continue;
+      std::ifstream in(entry.path());
+      std::string text;
+      int n = 0;
+      while (std::getline(in, text)) {
+        ++n;
+        for (const auto& name : names)
+          EXPECT_EQ(text.find(name), std::string::npos)
+              << fs::relative(entry.path(), kRoot).string() << ":" << n << " names module output '" << name << "'";
+      }
+    }
+  }
+}

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace openrad::test {
+
+/// Whole file as a string ("" when missing).
+inline std::string readFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+/// Runs a shell command; returns its exit status and its stdout (+ stderr unless `stderrToo` is false).
+inline int runCommand(const std::string& command, std::string& output, bool stderrToo = true) {
+  output.clear();
+  FILE* pipe = ::popen((command + (stderrToo ? " 2>&1" : " 2>/dev/null")).c_str(), "r");
+  if (!pipe) return -1;
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) output.append(buf, n);
+  const int status = ::pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/// True when `program` is on PATH.
+inline bool haveProgram(const std::string& program) {
+  std::string out;
+  return runCommand("command -v " + program, out) == 0;
+}
+
+/// Fields of one CSV line (RFC 4180 quoting).
+inline std::vector<std::string> csvFields(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
+      else if (c == '"') quoted = false;
+      else out.back() += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+/// True when `text` holds `what`.
+inline bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+/// Lines of a text file without the trailing newline.
+inline std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream s(text);
+  for (std::string line; std::getline(s, line);) out.push_back(line);
+  return out;
+}
+
+}  // namespace openrad::test
