@@ -61,7 +61,10 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
   // Every module's measurement rules run in the Document, after each command and before any observer.
   m_registry->installRules(m_document);
   m_sessions = std::make_unique<SessionManager>(
-      m_document, (QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/sessions").toStdString(),
+      m_document,
+      (options.sessionsRoot.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/sessions"
+                                      : options.sessionsRoot)
+          .toStdString(),
       [this](const std::string& message) { statusBar()->showMessage(QString::fromStdString(message), 15000); });
   buildUi();
   buildMenus();
@@ -344,13 +347,8 @@ void MainWindow::onLoadFinished() {
     m_lastProblems << QStringLiteral("%1: %2").arg(QString::fromStdString(issue.file), QString::fromStdString(issue.message));
   const std::size_t seriesCount = outcome.result.allSeries().size();
   reportProblems(outcome);
-  if (!outcome.paths.isEmpty()) {
-    // Saved annotations come back before the series is shown; several paths opened together share
-    // the session beside the first.
-    std::vector<std::string> uids;
-    for (const auto& series : outcome.result.allSeries()) uids.push_back(series->info.seriesUid);
-    m_sessions->open(outcome.paths.front().toStdString(), uids);
-  }
+  // Saved annotations come back before the series is shown: one session per study, keyed by its UID.
+  m_sessions->open(outcome.result);
   addLoadResult(std::move(outcome.result));
   if (more) {
     startNextLoad();

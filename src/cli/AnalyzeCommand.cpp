@@ -2,6 +2,7 @@
 
 #include "openrad/ai/ModelError.h"
 #include "openrad/ai/ModelRoot.h"
+#include "openrad/core/AtomicWrite.h"
 #include "openrad/core/Errors.h"
 #include "openrad/io/Loader.h"
 #include "openrad/report/Report.h"
@@ -42,15 +43,6 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
-/// A folder-name-safe version of `s` (letters, digits, '-', '.').
-std::string safeName(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
-    out += ok ? c : '_';
-  }
-  return out;
-}
 
 /// One finished run of a module on an input.
 struct Run {
@@ -150,7 +142,7 @@ int runAnalyze(const AnalyzeArgs& a, const modules::Registry& registry) {
   for (const auto& [uid, ps] : studies) {
     fs::path dir = a.out;
     if (studies.size() > 1) {
-      std::string name = safeName(ps.first->info.id) + "_" + safeName(ps.second->info.date.empty() ? uid : ps.second->info.date);
+      std::string name = core::safeFileName(ps.first->info.id) + "_" + core::safeFileName(ps.second->info.date.empty() ? uid : ps.second->info.date);
       std::string unique = name;
       for (int n = 2; used.count(unique); ++n) unique = name + "_" + std::to_string(n);
       used.insert(unique);

@@ -130,4 +130,13 @@ void writeFileAtomically(const std::string& path, const std::string& bytes) {
   renameIntoPlace(tmp, path);
 }
 
+std::string safeFileName(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    out += ok ? c : '_';
+  }
+  return out;
+}
+
 }  // namespace openrad::core

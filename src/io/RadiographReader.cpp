@@ -42,7 +42,6 @@ bool isPlainImageFile(const std::string& path) {
 
 std::string fileUid(const std::string& path, const std::string& purpose) {
   std::error_code ec;
-  const std::string canonical = fs::weakly_canonical(path, ec).string();
   std::ifstream in(path, std::ios::binary);
   std::uint64_t h = 0xcbf29ce484222325ULL;
   std::vector<char> buffer(1 << 20);
@@ -54,8 +53,8 @@ std::string fileUid(const std::string& path, const std::string& purpose) {
     total += got;
   }
   const auto size = fs::file_size(path, ec);
-  return uidFromText(purpose + "|" + (canonical.empty() ? path : canonical) + "|" + std::to_string(size) + "|" +
-                     std::to_string(h));
+  // From the content only (not the path): one image has one identity — and one session — wherever it is opened.
+  return uidFromText(purpose + "|" + std::to_string(size) + "|" + std::to_string(h));
 }
 
 core::LoadResult readPlainRadiograph(const std::string& path) {

@@ -121,6 +121,13 @@ void SessionStore::save(const core::Document& document) {
     if (!a.warnings.empty()) s["warnings"] = a.warnings;
     seriesJson[uid] = std::move(s);
   }
+  // Series of this session that are not open now keep what was saved for them (and their label files).
+  for (const auto& [uid, text] : m_carried) {
+    if (seriesJson.contains(uid) || m_seriesFilter.count(uid)) continue;  // open now: the document decides
+    json s = json::parse(text);
+    for (const auto& jm : s.value("labelMaps", json::array())) referenced.insert(jm.value("file", std::string()));
+    seriesJson[uid] = std::move(s);
+  }
   const std::string sessionPath = (fs::path(m_folder) / kSessionFile).string();
   try {
     core::writeFileAtomically(sessionPath, root.dump(1));
@@ -148,8 +155,12 @@ std::map<std::string, core::SeriesAnnotations> SessionStore::load() const {
     if (root.value("format", "") != "openrad-session") throw IoError(path, "not an OpenRad session file");
     if (root.value("version", 0) > 1) throw IoError(path, "session written by a newer OpenRad (version " +
                                                              std::to_string(root.value("version", 0)) + ")");
+    m_carried.clear();
     for (const auto& [uid, s] : root.at("series").items()) {
-      if (!m_seriesFilter.empty() && !m_seriesFilter.count(uid)) continue;
+      if (!m_seriesFilter.empty() && !m_seriesFilter.count(uid)) {
+        m_carried[uid] = s.dump();  // not asked for now: kept as it is on the next save
+        continue;
+      }
       core::SeriesAnnotations a;
       for (const auto& js : s.value("landmarkSets", json::array())) {
         core::LandmarkSet set;

@@ -69,15 +69,6 @@ std::string utcNow() {
   return buf;
 }
 
-/// A folder-name-safe version of `s`.
-std::string safeName(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
-    out += ok ? c : '_';
-  }
-  return out;
-}
 
 double orderOf(const core::Measurement& m) {
   const std::string o = m.attribute("order");
@@ -509,7 +500,7 @@ std::vector<std::string> writeFindingsFolder(const ReportInput& in, const std::s
   for (const ReportSeries& s : in.series)
     for (const auto& [name, map] : s.annotations.labelMaps) {
       if (!map.labels) continue;
-      const std::string base = "labels_S" + std::to_string(s.series->info.seriesNumber) + "_" + safeName(name) + ".nii.gz";
+      const std::string base = "labels_S" + std::to_string(s.series->info.seriesNumber) + "_" + core::safeFileName(name) + ".nii.gz";
       std::string unique = base;
       for (int k = 2; std::find(written.begin(), written.end(), file(unique)) != written.end(); ++k)
         unique = std::to_string(k) + "_" + base;

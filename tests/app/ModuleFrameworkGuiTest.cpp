@@ -48,6 +48,8 @@ app::MainWindow::Options options() {
   o.rememberRecent = false;
   o.modelsRoot = QStringLiteral(OPENRAD_SOURCE_DIR "/models");
   o.registry = std::make_shared<const modules::Registry>(test::registryWithThreshold());
+  static QTemporaryDir sessions;  // fresh sessions per test run (they are keyed by the study UID)
+  o.sessionsRoot = sessions.path();
   return o;
 }
 

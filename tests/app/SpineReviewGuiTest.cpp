@@ -36,6 +36,8 @@ app::MainWindow::Options reviewOptions() {
   options.errorDialogs = false;
   options.rememberRecent = false;
   options.modelsRoot = QStringLiteral(OPENRAD_SOURCE_DIR "/models");
+  static QTemporaryDir sessions;  // fresh sessions per test run (they are keyed by the phantom's study UID)
+  options.sessionsRoot = sessions.path();
   return options;
 }
 
@@ -189,10 +191,12 @@ TEST_F(SpineReviewGui, AnalyseDragUndoExportAndReopen) {
   EXPECT_TRUE(text.contains("synthetic", Qt::CaseInsensitive));
   EXPECT_TRUE(text.contains(QString::fromStdString(before.inputs.front()))) << "the corrected corner is listed";
 
-  // The correction is autosaved: a new window on the same study shows it.
+  // The correction is autosaved under the study's UID: a new window that opens the whole study folder (not the
+  // ap/ sub-folder opened above) finds it — one image, one session, wherever it is opened from.
   w.close();
   app::MainWindow again(reviewOptions());
-  ASSERT_TRUE(openAndWait(again, apFolder()));
+  ASSERT_TRUE(openAndWait(again, s_dir->path() + "/phantoms/spine_xray_00000"));
+  EXPECT_EQ(again.sessionFolders().size(), 1u);
   const auto& reopened = again.document().annotations(uid);
   ASSERT_EQ(reopened.measurements.count("cobb.max"), 1u);
   EXPECT_NEAR(reopened.measurements.at("cobb.max").value, correctedValue, 1e-6);

@@ -1,6 +1,8 @@
 #include "openrad/io/Loader.h"
 #include "openrad/io/Nifti.h"
 
+#include "Requires.h"
+
 #include <Eigen/LU>
 #include <gtest/gtest.h>
 
@@ -59,10 +61,9 @@ std::string check(const core::Series& s) {
 
 TEST(Corpus, EveryFileLoadsPlausiblyOrGivesAnIssue) {
   const std::vector<fs::path> roots = {sharedData() / "dicom-corpus", sharedData() / "ct-real"};
-  if (!fs::exists(roots[0]) && !fs::exists(roots[1])) GTEST_SKIP() << "no shared data under " << sharedData();
+  for (const auto& root : roots) OPENRAD_REQUIRE(fs::exists(root), "no shared data folder " + root.string());
   int files = 0, loaded = 0, reported = 0;
   for (const auto& root : roots) {
-    if (!fs::exists(root)) continue;
     std::vector<fs::path> paths;
     for (const auto& e : fs::recursive_directory_iterator(root))
       if (e.is_regular_file()) paths.push_back(e.path());
@@ -104,7 +105,7 @@ TEST(Corpus, EveryFileLoadsPlausiblyOrGivesAnIssue) {
 
 TEST(Corpus, RealJpeg2000CtSeriesLoadsAsTwentySlicesInHu) {
   const fs::path folder = sharedData() / "ct-real" / "totalsegmentator" / "example_ct_dicom";
-  if (!fs::exists(folder)) GTEST_SKIP() << "no " << folder;
+  OPENRAD_REQUIRE(fs::exists(folder), "no shared data folder " + folder.string());
   const auto r = io::loadPath(folder.string());
   for (const auto& i : r.issues) ADD_FAILURE() << i.file << ": " << i.message;
   ASSERT_EQ(r.allSeries().size(), 1u);
@@ -134,7 +135,7 @@ TEST(Corpus, RealJpeg2000CtSeriesLoadsAsTwentySlicesInHu) {
 
 TEST(Corpus, RealNiftiCtLoadsInLps) {
   const fs::path file = sharedData() / "ct-real" / "totalsegmentator" / "example_ct.nii.gz";
-  if (!fs::exists(file)) GTEST_SKIP() << "no " << file;
+  OPENRAD_REQUIRE(fs::exists(file), "no shared data file " + file.string());
   const auto image = io::readNifti(file.string());
   const auto& g = image->geometry();
   EXPECT_EQ(g.size[0], 122);
@@ -156,7 +157,7 @@ TEST(Corpus, RealNiftiCtLoadsInLps) {
 
 TEST(Corpus, LosslessCodecsDecodeToTheUncompressedPixels) {
   const fs::path dir = sharedData() / "dicom-corpus" / "pydicom-data";
-  if (!fs::exists(dir)) GTEST_SKIP() << "no " << dir;
+  OPENRAD_REQUIRE(fs::exists(dir), "no shared data folder " + dir.string());
   struct Pair {
     const char* reference;
     const char* compressed;
@@ -205,7 +206,7 @@ TEST(Corpus, LosslessCodecsDecodeToTheUncompressedPixels) {
 // values, so on a PA chest film the air-filled lungs must be darker (lower) than the mediastinum.
 TEST(Corpus, Monochrome1ChestRadiographIsInvertedToMonochrome2) {
   const fs::path file = sharedData() / "dicom-corpus" / "pydicom-data" / "RG1_J2KI.dcm";
-  if (!fs::exists(file)) GTEST_SKIP() << "absent: " << file;
+  OPENRAD_REQUIRE(fs::exists(file), "no shared data file " + file.string());
   const auto result = io::loadPath(file.string());
   ASSERT_EQ(result.allSeries().size(), 1u);
   const auto& img = *result.allSeries()[0]->image;

@@ -1,6 +1,7 @@
 #include "openrad/io/DicomWriter.h"
 
 #include "Dciodvfy.h"
+#include "Requires.h"
 #include "TempDir.h"
 
 #include <gtest/gtest.h>
@@ -95,7 +96,7 @@ TEST(DicomWriter, CtMrDxPassDciodvfyWithoutErrors) {
     if (std::string(modality) == "MR") vol = makeVolume({16, 12, 2}, core::PixelType::UInt16);
     auto info = io::writeDicomSeries(vol, patient(), study(), s, dir.file(modality), o);
     auto errors = dciodvfyErrors(info.files[0]);
-    if (!errors) GTEST_SKIP() << "dciodvfy (dicom3tools) is not installed";
+    OPENRAD_REQUIRE(errors, "dciodvfy (dicom3tools) is not installed");
     EXPECT_EQ(*errors, "") << modality;
   }
   auto xr = makeVolume({20, 30, 1}, core::PixelType::UInt16);
@@ -109,7 +110,7 @@ TEST(DicomWriter, CtMrDxPassDciodvfyWithoutErrors) {
   s.distanceSourceToPatient = 1650;
   auto info = io::writeDicomSeries(xr, patient(), study(), s, dir.file("DX"), {});
   auto errors = dciodvfyErrors(info.files[0]);
-  ASSERT_TRUE(errors.has_value());
+  ASSERT_TRUE(errors.has_value()) << "dciodvfy (dicom3tools) is not installed";
   EXPECT_EQ(*errors, "");
 }
 

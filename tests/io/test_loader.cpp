@@ -8,14 +8,19 @@
 #include <dcmtk/dcmjpeg/djencode.h>
 #include <dcmtk/dcmjpeg/djrplol.h>
 #include <gtest/gtest.h>
+#include <linux/capability.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <random>
+#include <system_error>
 
 using namespace openrad;
 using test::DicomSlice;
@@ -38,6 +43,26 @@ std::string issuesText(const core::LoadResult& r) {
   for (const auto& i : r.issues) s += i.file + ": " + i.message + "\n";
   return s;
 }
+
+/// While alive, the calling thread and the threads it starts obey file permissions even as root: it drops
+/// CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from its effective capabilities (a no-op for other users) and
+/// restores them at the end. Capabilities are per thread, so the rest of the test program keeps them.
+class WithoutPermissionOverride {
+public:
+  WithoutPermissionOverride() {
+    if (::syscall(SYS_capget, &m_header, m_saved) != 0) throw std::system_error(errno, std::generic_category(), "capget");
+    __user_cap_data_struct reduced[2] = {m_saved[0], m_saved[1]};
+    reduced[0].effective &= ~((1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH));
+    if (::syscall(SYS_capset, &m_header, reduced) != 0) throw std::system_error(errno, std::generic_category(), "capset");
+  }
+  ~WithoutPermissionOverride() { ::syscall(SYS_capset, &m_header, m_saved); }
+  WithoutPermissionOverride(const WithoutPermissionOverride&) = delete;
+  WithoutPermissionOverride& operator=(const WithoutPermissionOverride&) = delete;
+
+private:
+  __user_cap_header_struct m_header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct m_saved[2] = {};
+};
 
 // Axial CT slice k of a simple series: HU = 100*k + i + 10*j.
 DicomSlice ctSlice(int k, double z) {
@@ -460,15 +485,24 @@ TEST(Loader, GroupsTwoSeriesOfOneStudy) {
 }
 
 TEST(Loader, UnreadableFileGivesIssue) {
-  if (::geteuid() == 0) GTEST_SKIP() << "running as root: permissions do not stop reads";
   TempDir dir("openrad-loader");
   writeSeries(dir, {0, 1});
   const std::string locked = dir.file("locked.dcm");
   test::writeSlice(locked, ctSlice(5, 9));
   std::filesystem::permissions(locked, std::filesystem::perms::none);
-  const auto r = io::loadPath(dir.path().string());
+  core::LoadResult r;
+  {
+    // Root (as on CI) reads any file whatever its permissions: take that power from this thread for the load.
+    const WithoutPermissionOverride honourPermissions;
+    ASSERT_FALSE(std::ifstream(locked, std::ios::binary).is_open()) << "a file without permissions is still readable";
+    r = io::loadPath(dir.path().string());
+  }
   std::filesystem::permissions(locked, std::filesystem::perms::owner_all);
-  ASSERT_NE(issueFor(r, locked), nullptr) << issuesText(r);
+  const core::LoadIssue* issue = issueFor(r, locked);
+  ASSERT_NE(issue, nullptr) << issuesText(r);
+  EXPECT_EQ(issue->severity, core::LoadIssue::Severity::Error);
+  EXPECT_NE(issue->message.find("cannot open file"), std::string::npos) << issue->message;
+  EXPECT_NE(issue->message.find(std::strerror(EACCES)), std::string::npos) << issue->message;
   ASSERT_EQ(r.allSeries().size(), 1u);
   EXPECT_EQ(r.allSeries().front()->image->geometry().size[2], 2);
 }

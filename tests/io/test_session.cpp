@@ -201,3 +201,28 @@ TEST(SessionStore, SeriesFilterKeepsTwoStudiesInTheirOwnSessions) {
   EXPECT_EQ(la.at("SA").landmarkSets.at("pts").points.size(), 2u);
   EXPECT_EQ(lb.at("SB").landmarkSets.at("pts").points.size(), 3u);
 }
+
+// Opening part of a study (a filter) and saving must not drop what the session holds for the other series.
+TEST(SessionStore, SeriesOutsideTheFilterSurviveASave) {
+  test::TempDir dir("session");
+  {
+    core::Document doc;
+    io::SessionStore store(dir.file("s"));
+    store.attach(doc);
+    doc.execute(std::make_unique<core::SetLandmarkSetCommand>("AP", "pts", corners(2)));
+    doc.execute(std::make_unique<core::SetLandmarkSetCommand>("LAT", "pts", corners(3)));
+  }
+  core::Document doc;
+  io::SessionStore store(dir.file("s"));
+  store.setSeries({"AP"});
+  const auto loaded = store.load();
+  ASSERT_EQ(loaded.count("AP"), 1u);
+  EXPECT_EQ(loaded.count("LAT"), 0u);
+  doc.reset(loaded);
+  doc.execute(std::make_unique<core::SetLandmarkSetCommand>("AP", "more", corners(1)));
+  store.save(doc);
+  const auto all = io::SessionStore(dir.file("s")).load();
+  ASSERT_EQ(all.count("LAT"), 1u) << "the lateral's annotations were dropped";
+  EXPECT_EQ(all.at("LAT").landmarkSets.at("pts").points.size(), 3u);
+  EXPECT_EQ(all.at("AP").landmarkSets.count("more"), 1u);
+}

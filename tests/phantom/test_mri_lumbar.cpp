@@ -3,6 +3,7 @@
 #include "openrad/phantom/LumbarMri.h"
 #include "openrad/phantom/Phantom.h"
 
+#include "Requires.h"
 #include "test_mri_ct_util.h"
 
 #include <gtest/gtest.h>
@@ -259,7 +260,7 @@ TEST(LumbarMri, DciodvfyReportsNoErrors) {
     }
   ASSERT_FALSE(file.empty());
   const auto report = test::runDciodvfy(file);
-  if (!report) GTEST_SKIP() << "dciodvfy not installed";
+  OPENRAD_REQUIRE(report, "dciodvfy (dicom3tools) is not installed");
   EXPECT_TRUE(report->errors.empty()) << report->text;
   for (const auto& w : report->warnings) std::cout << "[dciodvfy MR] " << w << "\n";
 }

@@ -45,6 +45,7 @@ public:
     bool errorDialogs = true;     ///< show load problems in a dialog (tests turn it off)
     bool rememberRecent = true;   ///< store opened paths in QSettings
     QString modelsRoot;           ///< AI models folder (ai::defaultModelsRoot() when empty)
+    QString sessionsRoot;         ///< one session folder per study in here (<app data>/sessions when empty)
     /// The AI modules offered (the built-in ones when null); tests add their own.
     std::shared_ptr<const modules::Registry> registry;
   };

@@ -1,8 +1,11 @@
 #pragma once
 
 #include "openrad/core/Document.h"
+#include "openrad/core/Study.h"
 
 #include <functional>
+#include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,31 +16,33 @@ class SessionStore;
 
 namespace openrad::app {
 
-/// Keeps one autosaved session per opened study: loads saved annotations into the document when the
-/// study opens and saves after every command. Save failures are reported, never thrown into Qt.
+/// Keeps one autosaved session per opened study, keyed by its StudyInstanceUID (plain images get a UID from their
+/// content), so one image has one session wherever it is opened from: loads saved annotations into the document
+/// when the study opens and saves after every command. Save failures are reported, never thrown into Qt.
 class SessionManager {
 public:
-  /// `fallbackRoot`: where sessions go when the study's own folder is read-only (e.g. a CD).
-  SessionManager(core::Document& document, std::string fallbackRoot,
-                 std::function<void(const std::string& message)> onProblem);
+  /// `root`: the folder holding one session folder per study (the application's data folder).
+  SessionManager(core::Document& document, std::string root, std::function<void(const std::string& message)> onProblem);
   ~SessionManager();
   SessionManager(const SessionManager&) = delete;
   SessionManager& operator=(const SessionManager&) = delete;
 
-  /// Opens the session for series loaded from `studyPath`; returns its folder (empty when none).
-  std::string open(const std::string& studyPath, const std::vector<std::string>& seriesUids);
+  /// Opens the session of every study in `loaded` (joining an already open one of the same study) and brings back
+  /// their saved annotations; returns the folders.
+  std::vector<std::string> open(const core::LoadResult& loaded);
+  /// The session folder of a study.
+  std::string folderFor(const std::string& studyUid) const;
   /// Stops saving (before the document is cleared, so saved sessions are not overwritten).
   void closeAll();
   /// Folders of the open sessions.
   std::vector<std::string> folders() const;
 
 private:
-  std::string writableFolderFor(const std::string& studyPath) const;
-
   core::Document& m_document;
-  std::string m_fallbackRoot;
+  std::string m_root;
   std::function<void(const std::string&)> m_onProblem;
-  std::vector<std::unique_ptr<io::SessionStore>> m_stores;
+  std::map<std::string, std::unique_ptr<io::SessionStore>> m_stores;  ///< by StudyInstanceUID
+  std::map<std::string, std::set<std::string>> m_series;              ///< keys each store saves
   int m_observer = 0;
 };
 

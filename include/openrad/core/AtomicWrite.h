@@ -17,4 +17,7 @@ void commitTempFile(const std::string& tempPath, const std::string& path);
 /// fsyncs it and renames it over `path`. On failure removes the temporary file and throws IoError naming `path`.
 void writeFileAtomically(const std::string& path, const std::string& bytes);
 
+/// `text` made safe as one file or folder name: letters, digits, '-' and '.' kept, anything else '_'.
+std::string safeFileName(const std::string& text);
+
 }  // namespace openrad::core

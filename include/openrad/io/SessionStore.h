@@ -39,6 +39,9 @@ private:
   std::map<std::shared_ptr<const core::Image>, std::string> m_writtenMaps;
   unsigned m_fileCounter = 0;
   std::set<std::string> m_seriesFilter;
+  /// Saved series outside the filter (JSON text), written back unchanged so that opening part of a study never
+  /// drops the rest of its session.
+  mutable std::map<std::string, std::string> m_carried;
 };
 
 }  // namespace openrad::io
