@@ -24,8 +24,7 @@ report::OverlayContext AnnotatedSliceView::context() const {
   c.series = series().get();
   c.annotations = m_preview ? &*m_preview : annotations();
   c.measurements = &c.annotations->measurements;
-  const SlicePlane& p = plane();
-  c.plane = {p.axis, p.u, p.v, p.flipU, p.flipV, slice()};
+  c.plane = plane().overlayPlane(slice());
   c.displayToDevice = displayTransform();
   c.labelStyle = m_labelStyle;
   c.interaction.hoveredSet = m_hoverSet;

@@ -57,19 +57,14 @@ int SlicePlane::voxelAxisClosestTo(const core::Geometry& geometry, int lpsAxis) 
 }
 
 Eigen::Vector3d SlicePlane::displayToIndex(const core::Geometry& geometry, double x, double y, double slice) const {
-  const double cols = static_cast<double>(columns(geometry));
-  const double rowCount = static_cast<double>(rows(geometry));
-  Eigen::Vector3d index;
-  index[axis] = slice;
-  index[u] = flipU ? cols - x - 0.5 : x - 0.5;
-  index[v] = flipV ? rowCount - y - 0.5 : y - 0.5;
+  Eigen::Vector3d index = overlayPlane(0).displayToIndex(geometry, QPointF(x, y));
+  index[axis] = slice;  // continuous along the normal
   return index;
 }
 
 Eigen::Vector2d SlicePlane::indexToDisplay(const core::Geometry& geometry, const Eigen::Vector3d& index) const {
-  const double cols = static_cast<double>(columns(geometry));
-  const double rowCount = static_cast<double>(rows(geometry));
-  return {flipU ? cols - 0.5 - index[u] : index[u] + 0.5, flipV ? rowCount - 0.5 - index[v] : index[v] + 0.5};
+  const QPointF d = overlayPlane(0).indexToDisplay(geometry, index);
+  return {d.x(), d.y()};
 }
 
 Eigen::Vector3d SlicePlane::screenRight(const core::Geometry& geometry) const {

@@ -52,11 +52,6 @@ QPointF OverlayContext::pointToDevice(const core::LandmarkSet& set, int index) c
   return toDevice(set.points[static_cast<std::size_t>(index)].position);
 }
 
-double OverlayContext::deviceScale() const {
-  return 0.5 * (std::hypot(displayToDevice.m11(), displayToDevice.m12()) +
-                std::hypot(displayToDevice.m21(), displayToDevice.m22()));
-}
-
 QColor rampColor(int index, int count) {
   // Hue ramp from azure through green and yellow to red.
   const double t = count > 1 ? std::clamp(static_cast<double>(index) / (count - 1), 0.0, 1.0) : 0.0;

@@ -443,9 +443,8 @@ void drawKeyImage(QPainter& p, const QRectF& target, const QImage& grey, const R
   p.restore();
 }
 
-std::pair<QImage, double> keyImageSource(const ReportInput& in, const KeyImage& key) {
-  const ReportSeries& s = requireSeries(in, key);
-  return {windowedSlice(*s.series->image, key.plane), displayAspect(*s.series->image, key.plane)};
+double keyImageAspect(const ReportInput& in, const KeyImage& key) {
+  return displayAspect(*requireSeries(in, key).series->image, key.plane);
 }
 
 void writePdfReport(const ReportInput& in, const std::string& path, const Presentations& presentations) {
@@ -478,7 +477,7 @@ void writePdfReport(const ReportInput& in, const std::string& path, const Presen
         const QImage embedded = rows < grey.height() ? grey.scaledToHeight(rows, Qt::SmoothTransformation) : grey;
         drawKeyImage(painter, target, embedded, s, key.plane, layersFor(s.annotations, presentations),
                      OverlayStyle::forImageHeight(target.height(), kPdfDpi));
-      }, [&](const KeyImage& key) { return keyImageSource(in, key).second; });
+      }, [&](const KeyImage& key) { return keyImageAspect(in, key); });
     }
     layout.closing();
     if (!p.end()) throw core::IoError(path, "cannot finish the PDF");

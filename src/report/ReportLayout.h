@@ -24,8 +24,8 @@ std::string describeForCaption(const core::Series& series);
 /// Draws `grey` (the slice of `plane`) into `target` with the generic overlays and `layers` on top (clipped).
 void drawKeyImage(QPainter& painter, const QRectF& target, const QImage& grey, const ReportSeries& series,
                   const OverlayPlane& plane, const OverlayLayers& layers, const OverlayStyle& style);
-/// The windowed slice of a key image and its display aspect (width / height).
-std::pair<QImage, double> keyImageSource(const ReportInput& input, const KeyImage& key);
+/// Display aspect (width / height) of a key image, pixel spacing kept.
+double keyImageAspect(const ReportInput& input, const KeyImage& key);
 
 /// Lays out the A4 findings report on a painter that paints into a QPdfWriter (internal to writePdfReport).
 class ReportLayout {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "openrad/core/Image.h"
+#include "openrad/report/Overlay.h"
 
 #include <Eigen/Core>
 
@@ -29,6 +30,8 @@ struct SlicePlane {
   std::int64_t rows(const core::Geometry& geometry) const { return geometry.size[static_cast<std::size_t>(v)]; }
   /// Number of slices along the normal.
   std::int64_t slices(const core::Geometry& geometry) const { return geometry.size[static_cast<std::size_t>(axis)]; }
+  /// The same layout as the overlay layers use it, on slice `slice`.
+  report::OverlayPlane overlayPlane(int slice) const { return {axis, u, v, flipU, flipV, slice}; }
   /// Continuous voxel index of display position (x, y) (display pixel units, 0..columns) on a slice.
   Eigen::Vector3d displayToIndex(const core::Geometry& geometry, double x, double y, double slice) const;
   /// Display position (pixel units) of a continuous voxel index.

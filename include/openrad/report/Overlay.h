@@ -85,8 +85,6 @@ struct OverlayContext {
   QPointF toDevice(const Eigen::Vector3d& index) const;
   /// Device position of point `index` of landmark set `set` (the drag position while it is dragged).
   QPointF pointToDevice(const core::LandmarkSet& set, int index) const;
-  /// Device pixels per display pixel (mean of both axes).
-  double deviceScale() const;
 };
 
 /// A layer a module adds on top of the generic ones (e.g. a curve construction). It may draw some landmark
