@@ -76,8 +76,10 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
   connect(m_documentAdapter, &DocumentAdapter::undoStateChanged, this, [this] { updateUndoActions(); });
   connect(m_documentAdapter, &DocumentAdapter::changed, m_sliceView, &AnnotatedSliceView::documentChanged);
   connect(m_documentAdapter, &DocumentAdapter::changed, this, [this](const core::ChangeSet& changes) {
-    if (changes.reset || changes.seriesUid.empty() || QString::fromStdString(changes.seriesUid) == m_shownSeries)
+    if (changes.reset || changes.seriesUid.empty() || QString::fromStdString(changes.seriesUid) == m_shownSeries) {
       refreshMeasurements();
+      if (changes.reset || changes.labelMaps) rebuildLabelMenu();  // a restored session or a new map brings labels
+    }
   });
   connect(m_analysis, &AnalysisRunner::finished, this, &MainWindow::onAnalysisFinished);
   connect(m_analysis, &AnalysisRunner::progress, this, [this](double fraction, const QString& text) {
@@ -347,7 +349,8 @@ void MainWindow::onLoadFinished() {
     m_lastProblems << QStringLiteral("%1: %2").arg(QString::fromStdString(issue.file), QString::fromStdString(issue.message));
   const std::size_t seriesCount = outcome.result.allSeries().size();
   reportProblems(outcome);
-  // Saved annotations come back before the series is shown: one session per study, keyed by its UID.
+  // One session per study, keyed by its UID: its saved annotations are read off the GUI thread and come back into
+  // the document (and the view) as soon as they are read; loadFinished waits for them.
   m_sessions->open(outcome.result);
   addLoadResult(std::move(outcome.result));
   if (more) {
@@ -363,7 +366,7 @@ void MainWindow::onLoadFinished() {
     message += tr("; %n file(s) skipped or with warnings, first: %1", nullptr, int(m_lastProblems.size()))
                    .arg(m_lastProblems.front());
   statusBar()->showMessage(message, m_lastProblems.isEmpty() ? 5000 : 20000);
-  Q_EMIT loadFinished();
+  m_sessions->whenDone([this] { Q_EMIT loadFinished(); });
 }
 
 void MainWindow::reportProblems(const LoadOutcome& outcome) {

@@ -3,28 +3,83 @@
 #include "openrad/core/AtomicWrite.h"
 #include "openrad/io/SessionStore.h"
 
+#include <QMetaObject>
+#include <QObject>
+
 #include <filesystem>
 
 namespace fs = std::filesystem;
 
 namespace openrad::app {
 
+struct SessionManager::Session {
+  std::unique_ptr<io::SessionStore> store;
+  /// Read from disk, not yet back in the document: a save now would write the document without it.
+  bool restoring = false;
+};
+
 SessionManager::SessionManager(core::Document& document, std::string root,
                                std::function<void(const std::string&)> onProblem)
-    : m_document(document), m_root(std::move(root)), m_onProblem(std::move(onProblem)) {
-  m_observer = m_document.addObserver([this](const core::ChangeSet&) {
-    for (auto& [uid, store] : m_stores) {
-      try {
-        store->save(m_document);
-      } catch (const std::exception& e) {
-        // The edit itself stands in memory; the user is told the disk copy is behind.
-        if (m_onProblem) m_onProblem(std::string("Autosave failed: ") + e.what());
-      }
-    }
+    : m_document(document),
+      m_root(std::move(root)),
+      m_onProblem(std::move(onProblem)),
+      m_context(std::make_unique<QObject>()),
+      m_writer([this](const std::string& what) { problem("Session: " + what); }) {
+  m_observer = m_document.addObserver([this](const core::ChangeSet&) { requestSave(); });
+}
+
+SessionManager::~SessionManager() {
+  m_document.removeObserver(m_observer);
+  m_writer.flush();   // every queued save is written; calls it still sends to the GUI thread are dropped with
+  m_context.reset();  // the context
+}
+
+void SessionManager::toGui(std::function<void()> task) {
+  QMetaObject::invokeMethod(m_context.get(), std::move(task), Qt::QueuedConnection);
+}
+
+void SessionManager::problem(const std::string& message) {
+  toGui([this, message] {
+    if (m_onProblem) m_onProblem(message);
   });
 }
 
-SessionManager::~SessionManager() { m_document.removeObserver(m_observer); }
+void SessionManager::flush() { m_writer.flush(); }
+
+void SessionManager::whenDone(std::function<void()> callback) {
+  m_writer.post([this, callback = std::move(callback)] { toGui(callback); });
+}
+
+SessionManager::Snapshot SessionManager::latest() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_latest;
+}
+
+void SessionManager::requestSave() {
+  // The snapshot shares the label images (immutable) with the document: copying it is cheap, and the writer never
+  // sees a half-applied command.
+  auto snapshot = std::make_shared<const std::map<std::string, core::SeriesAnnotations>>(m_document.all());
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_latest = std::move(snapshot);
+  }
+  // One save waiting is enough: it writes the latest snapshot when it starts, however many commands came since.
+  m_writer.postOnce("save", [this] {
+    const Snapshot snapshot = latest();
+    for (auto& [uid, session] : m_sessions)
+      if (!session->restoring) saveStore(*session, snapshot);
+  });
+}
+
+void SessionManager::saveStore(Session& session, const Snapshot& snapshot) {
+  if (!snapshot) return;
+  try {
+    session.store->save(*snapshot);
+  } catch (const std::exception& e) {
+    // The edit itself stands in memory; the user is told the disk copy is behind.
+    problem(std::string("Autosave failed: ") + e.what());
+  }
+}
 
 std::string SessionManager::folderFor(const std::string& studyUid) const {
   const std::string name = core::safeFileName(studyUid);
@@ -33,8 +88,6 @@ std::string SessionManager::folderFor(const std::string& studyUid) const {
 
 std::vector<std::string> SessionManager::open(const core::LoadResult& loaded) {
   std::vector<std::string> folders;
-  auto merged = m_document.all();
-  bool changed = false;
   for (const core::Patient& patient : loaded.patients)
     for (const core::Study& study : patient.studies) {
       const std::string uid = study.info.studyUid;
@@ -43,49 +96,73 @@ std::vector<std::string> SessionManager::open(const core::LoadResult& loaded) {
       for (const auto& s : study.series)
         if (keys.insert(s->info.seriesUid).second) fresh.insert(s->info.seriesUid);
       if (keys.insert(core::studyKey(uid)).second) fresh.insert(core::studyKey(uid));
-      auto it = m_stores.find(uid);
-      if (it == m_stores.end()) {
-        std::error_code ec;
-        fs::create_directories(folderFor(uid), ec);
-        if (ec) {
-          if (m_onProblem) m_onProblem("No writable place for the session of study " + uid + ": edits will not be saved");
-          continue;
+      const std::string folder = folderFor(uid);
+      m_folders[uid] = folder;
+      folders.push_back(folder);
+      m_writer.post([this, uid, folder, fresh, keys, generation = m_generation] {
+        auto it = m_sessions.find(uid);
+        if (it == m_sessions.end()) {
+          std::error_code ec;
+          fs::create_directories(folder, ec);
+          if (ec) {
+            problem("No writable place for the session of study " + uid + ": edits will not be saved");
+            toGui([this, uid, generation] {
+              if (generation == m_generation) m_folders.erase(uid);
+            });
+            return;
+          }
+          auto session = std::make_unique<Session>();
+          session->store = std::make_unique<io::SessionStore>(folder);
+          it = m_sessions.emplace(uid, std::move(session)).first;
         }
-        it = m_stores.emplace(uid, std::make_unique<io::SessionStore>(folderFor(uid))).first;
-      }
-      io::SessionStore& store = *it->second;
-      // Only series this window did not have yet come back from disk; what is in memory is newer.
-      store.setSeries(fresh);
-      std::map<std::string, core::SeriesAnnotations> saved;
-      try {
-        saved = store.load();
-      } catch (const std::exception& e) {
-        // Never autosave over a session we could not read: the user may still recover it by hand.
-        if (m_onProblem) m_onProblem(std::string("Saved session not loaded, and left untouched: ") + e.what());
-        m_stores.erase(it);
-        continue;
-      }
-      store.setSeries(keys);
-      folders.push_back(store.folder());
-      for (auto& [key, a] : saved) {
-        if (m_document.annotations(key).empty()) {
-          merged[key] = std::move(a);
-          changed = true;
+        Session& session = *it->second;
+        // Only series this window did not have yet come back from disk; what is in memory is newer.
+        session.store->setSeries(fresh);
+        std::map<std::string, core::SeriesAnnotations> saved;
+        try {
+          saved = session.store->load();
+        } catch (const std::exception& e) {
+          // Never autosave over a session we could not read: the user may still recover it by hand.
+          problem(std::string("Saved session not loaded, and left untouched: ") + e.what());
+          m_sessions.erase(it);
+          toGui([this, uid, generation] {
+            if (generation == m_generation) m_folders.erase(uid);
+          });
+          return;
         }
-      }
+        session.store->setSeries(keys);
+        session.restoring = true;
+        toGui([this, uid, generation, saved = std::move(saved)]() mutable { restore(uid, generation, std::move(saved)); });
+      });
     }
-  if (changed) m_document.reset(std::move(merged));  // notifies, which also re-saves every open session
   return folders;
 }
 
+void SessionManager::restore(const std::string& uid, std::uint64_t generation,
+                             std::map<std::string, core::SeriesAnnotations> saved) {
+  if (generation != m_generation) return;  // closed meanwhile: the store is gone, the disk copy untouched
+  m_document.restore(std::move(saved));
+  requestSave();  // the latest snapshot now holds what came back (if anything did)
+  m_writer.post([this, uid] {
+    auto it = m_sessions.find(uid);
+    if (it == m_sessions.end()) return;
+    it->second->restoring = false;
+    // Saves were skipped while it was being restored: write it once with the latest state the window holds.
+    saveStore(*it->second, latest());
+  });
+}
+
 void SessionManager::closeAll() {
-  m_stores.clear();
+  ++m_generation;
   m_series.clear();
+  m_folders.clear();
+  m_writer.post([this] { m_sessions.clear(); });
+  m_writer.flush();  // every edit made so far is on disk before the document may be cleared
 }
 
 std::vector<std::string> SessionManager::folders() const {
   std::vector<std::string> out;
-  for (const auto& [uid, s] : m_stores) out.push_back(s->folder());
+  for (const auto& [uid, folder] : m_folders) out.push_back(folder);
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "openrad/core/Commands.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace openrad::core {
@@ -32,9 +33,7 @@ void MoveLandmarkCommand::undo(SeriesAnnotations& annotations) {
 }
 
 ChangeSet MoveLandmarkCommand::changes() const {
-  ChangeSet c;
-  c.seriesUid = m_series;
-  c.commandText = text();
+  ChangeSet c = describe();
   c.landmarks.insert(m_set + "/" + m_point);
   return c;
 }
@@ -72,9 +71,7 @@ void SetLandmarkSetCommand::redo(SeriesAnnotations& a) {
 void SetLandmarkSetCommand::undo(SeriesAnnotations& a) { swapEntry(a.landmarkSets, m_set, m_before); }
 
 ChangeSet SetLandmarkSetCommand::changes() const {
-  ChangeSet c;
-  c.seriesUid = m_series;
-  c.commandText = text();
+  ChangeSet c = describe();
   c.landmarkSets = true;
   return c;
 }
@@ -97,9 +94,120 @@ void SetLabelMapCommand::redo(SeriesAnnotations& a) {
 void SetLabelMapCommand::undo(SeriesAnnotations& a) { swapEntry(a.labelMaps, m_map, m_before); }
 
 ChangeSet SetLabelMapCommand::changes() const {
-  ChangeSet c;
-  c.seriesUid = m_series;
-  c.commandText = text();
+  ChangeSet c = describe();
+  c.labelMaps = true;
+  return c;
+}
+
+namespace {
+
+/// Calls f(linear offset in the image, index in the block) for every voxel of `block`, i fastest.
+template <class F> void forEachVoxel(const Image& image, const VoxelBlock& block, F f) {
+  std::size_t n = 0;
+  for (std::int64_t k = 0; k < block.size[2]; ++k)
+    for (std::int64_t j = 0; j < block.size[1]; ++j)
+      for (std::int64_t i = 0; i < block.size[0]; ++i)
+        f(image.offset(block.origin[0] + i, block.origin[1] + j, block.origin[2] + k), n++);
+}
+
+template <class T> std::vector<std::uint16_t> readBlock(const Image& image, const VoxelBlock& block) {
+  std::vector<std::uint16_t> out(static_cast<std::size_t>(block.count()));
+  const T* data = image.as<T>();
+  forEachVoxel(image, block, [&](std::int64_t at, std::size_t n) { out[n] = static_cast<std::uint16_t>(data[at]); });
+  return out;
+}
+
+template <class T> void writeBlock(Image& image, const VoxelBlock& block, const std::vector<std::uint16_t>& values) {
+  T* data = image.as<T>();
+  forEachVoxel(image, block, [&](std::int64_t at, std::size_t n) { data[at] = static_cast<T>(values[n]); });
+}
+
+void checkLabelType(const Image& image, const std::string& map) {
+  if (image.pixelType() != PixelType::UInt8 && image.pixelType() != PixelType::UInt16)
+    throw std::invalid_argument("label map " + map + " is not an 8- or 16-bit label image");
+}
+
+}  // namespace
+
+PaintLabelsCommand::PaintLabelsCommand(std::string seriesUid, std::string mapName, VoxelBlock block,
+                                       std::vector<std::uint16_t> after, std::string text)
+    : m_series(std::move(seriesUid)), m_map(std::move(mapName)), m_text(std::move(text)), m_block(block),
+      m_after(std::move(after)) {
+  for (int a = 0; a < 3; ++a)
+    if (m_block.size[a] <= 0 || m_block.origin[a] < 0)
+      throw std::invalid_argument("PaintLabelsCommand: empty or negative block");
+  if (static_cast<std::int64_t>(m_after.size()) != m_block.count())
+    throw std::invalid_argument("PaintLabelsCommand: " + std::to_string(m_after.size()) + " values for a block of " +
+                                std::to_string(m_block.count()) + " voxels");
+}
+
+std::unique_ptr<PaintLabelsCommand> PaintLabelsCommand::fromDifference(std::string seriesUid, std::string mapName,
+                                                                       const Image& before, const Image& after,
+                                                                       std::string text) {
+  const auto& g = before.geometry();
+  if (g.size != after.geometry().size || before.pixelType() != after.pixelType())
+    throw std::invalid_argument("label map " + mapName + ": the edited image does not match the map's grid");
+  checkLabelType(before, mapName);
+  std::array<std::int64_t, 3> lo{g.size[0], g.size[1], g.size[2]}, hi{-1, -1, -1};
+  for (std::int64_t k = 0; k < g.size[2]; ++k)
+    for (std::int64_t j = 0; j < g.size[1]; ++j)
+      for (std::int64_t i = 0; i < g.size[0]; ++i)
+        if (before.value(i, j, k) != after.value(i, j, k)) {
+          const std::array<std::int64_t, 3> p{i, j, k};
+          for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], p[a]), hi[a] = std::max(hi[a], p[a]);
+        }
+  if (hi[0] < 0) return nullptr;
+  VoxelBlock block;
+  for (int a = 0; a < 3; ++a) block.origin[a] = lo[a], block.size[a] = hi[a] - lo[a] + 1;
+  std::vector<std::uint16_t> values = before.pixelType() == PixelType::UInt8 ? readBlock<std::uint8_t>(after, block)
+                                                                             : readBlock<std::uint16_t>(after, block);
+  return std::make_unique<PaintLabelsCommand>(std::move(seriesUid), std::move(mapName), block, std::move(values),
+                                              std::move(text));
+}
+
+std::string PaintLabelsCommand::text() const { return m_text.empty() ? "Paint " + m_map : m_text; }
+
+LabelMap& PaintLabelsCommand::target(SeriesAnnotations& a) const {
+  auto it = a.labelMaps.find(m_map);
+  if (it == a.labelMaps.end() || !it->second.labels)
+    throw std::invalid_argument("no label map " + m_map + " on series " + m_series);
+  const Image& image = *it->second.labels;
+  checkLabelType(image, m_map);
+  for (int axis = 0; axis < 3; ++axis)
+    if (m_block.origin[axis] + m_block.size[axis] > image.geometry().size[axis])
+      throw std::invalid_argument("the painted block leaves label map " + m_map + "'s grid");
+  return it->second;
+}
+
+void PaintLabelsCommand::write(LabelMap& map, const std::vector<std::uint16_t>& values) const {
+  std::shared_ptr<Image> edited = map.labels->copy();
+  if (edited->pixelType() == PixelType::UInt8) writeBlock<std::uint8_t>(*edited, m_block, values);
+  else writeBlock<std::uint16_t>(*edited, m_block, values);
+  map.labels = std::move(edited);
+}
+
+void PaintLabelsCommand::redo(SeriesAnnotations& a) {
+  LabelMap& map = target(a);
+  if (map.labels->pixelType() == PixelType::UInt8) {
+    for (std::uint16_t v : m_after)
+      if (v > 255) throw std::invalid_argument("label " + std::to_string(v) + " does not fit 8-bit map " + m_map);
+    m_before = readBlock<std::uint8_t>(*map.labels, m_block);
+  } else {
+    m_before = readBlock<std::uint16_t>(*map.labels, m_block);
+  }
+  m_wasEdited = map.edited;
+  write(map, m_after);
+  map.edited = true;
+}
+
+void PaintLabelsCommand::undo(SeriesAnnotations& a) {
+  LabelMap& map = target(a);
+  write(map, m_before);
+  map.edited = m_wasEdited;
+}
+
+ChangeSet PaintLabelsCommand::changes() const {
+  ChangeSet c = describe();
   c.labelMaps = true;
   return c;
 }
@@ -118,9 +226,7 @@ void ApplyFindingsCommand::redo(SeriesAnnotations& a) {
 void ApplyFindingsCommand::undo(SeriesAnnotations& a) { a = m_before; }
 
 ChangeSet ApplyFindingsCommand::changes() const {
-  ChangeSet c;
-  c.seriesUid = m_series;
-  c.commandText = m_text;
+  ChangeSet c = describe();
   c.landmarkSets = c.labelMaps = c.boxes = c.measurements = true;
   return c;
 }
@@ -156,9 +262,7 @@ void SetBoxCommand::undo(SeriesAnnotations& a) {
 }
 
 ChangeSet SetBoxCommand::changes() const {
-  ChangeSet c;
-  c.seriesUid = m_series;
-  c.commandText = text();
+  ChangeSet c = describe();
   c.boxes = true;
   return c;
 }

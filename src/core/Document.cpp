@@ -150,6 +150,26 @@ void Document::reset(std::map<std::string, SeriesAnnotations> series) {
   for (const auto& [handle, observer] : observers) observer(changes);
 }
 
+std::vector<std::string> Document::restore(std::map<std::string, SeriesAnnotations> saved) {
+  std::vector<std::string> restored;
+  for (auto& [uid, a] : saved) {
+    if (a.empty() || !annotations(uid).empty()) continue;
+    m_series[uid] = std::move(a);
+    restored.push_back(uid);
+  }
+  if (restored.empty()) return restored;
+  m_stack.resize(m_index);
+  const auto observers = m_observers;
+  for (const std::string& uid : restored) {
+    ChangeSet changes;
+    changes.seriesUid = uid;
+    changes.reset = true;
+    changes.commandText = "Load session";
+    for (const auto& [handle, observer] : observers) observer(changes);
+  }
+  return restored;
+}
+
 int Document::addObserver(Observer observer) {
   const int handle = m_nextHandle++;
   m_observers.emplace(handle, std::move(observer));

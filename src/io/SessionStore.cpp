@@ -46,7 +46,7 @@ std::string SessionStore::defaultFolderFor(const std::string& studyPath) {
   return p.string() + ".openrad-session";
 }
 
-void SessionStore::save(const core::Document& document) {
+void SessionStore::save(const std::map<std::string, core::SeriesAnnotations>& annotations) {
   std::error_code ec;
   fs::create_directories(fs::path(m_folder) / kLabelFolder, ec);
   if (ec) throw IoError(m_folder, "cannot create session folder: " + ec.message());
@@ -58,7 +58,7 @@ void SessionStore::save(const core::Document& document) {
   std::set<std::string> referenced;
   std::map<std::shared_ptr<const core::Image>, std::string> stillWritten;
 
-  for (const auto& [uid, a] : document.all()) {
+  for (const auto& [uid, a] : annotations) {
     if (a.empty() || (!m_seriesFilter.empty() && !m_seriesFilter.count(uid))) continue;
     json s;
     for (const auto& [name, set] : a.landmarkSets) {

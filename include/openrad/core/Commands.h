@@ -2,7 +2,11 @@
 
 #include "openrad/core/Document.h"
 
+#include <array>
+#include <cstdint>
+#include <memory>
 #include <optional>
+#include <vector>
 
 namespace openrad::core {
 
@@ -53,6 +57,49 @@ public:
 private:
   std::string m_series, m_map, m_text;
   std::optional<LabelMap> m_before, m_after;
+};
+
+/// A block of voxels: indices [origin, origin + size) on each axis.
+struct VoxelBlock {
+  std::array<std::int64_t, 3> origin{0, 0, 0};
+  std::array<std::int64_t, 3> size{0, 0, 0};
+  /// Number of voxels.
+  std::int64_t count() const { return size[0] * size[1] * size[2]; }
+};
+
+/// Changes the voxels of one label map inside a block (a brush stroke, a fill, an eraser). The command keeps only the
+/// block's values before and after, so a long editing session on a large volume keeps a small undo history. The map's
+/// image is replaced by an edited copy: images are shared and immutable, so the views, the autosave writer and older
+/// snapshots keep the one they hold. Marks the map edited (undo restores the flag).
+class PaintLabelsCommand : public Command {
+public:
+  /// `after`: the block's new label values, i fastest, then j, then k (block.count() of them).
+  PaintLabelsCommand(std::string seriesUid, std::string mapName, VoxelBlock block, std::vector<std::uint16_t> after,
+                     std::string text = {});
+  /// The command that turns map image `before` into `after` (same grid), kept to the smallest block holding every
+  /// voxel that differs; nullptr when none does. Throws std::invalid_argument when the grids differ.
+  static std::unique_ptr<PaintLabelsCommand> fromDifference(std::string seriesUid, std::string mapName,
+                                                            const Image& before, const Image& after,
+                                                            std::string text = {});
+  std::string text() const override;
+  std::string seriesUid() const override { return m_series; }
+  /// Throws std::invalid_argument when the map is missing or the block leaves its grid.
+  void redo(SeriesAnnotations& annotations) override;
+  void undo(SeriesAnnotations& annotations) override;
+  ChangeSet changes() const override;
+  /// The changed block.
+  const VoxelBlock& block() const { return m_block; }
+  /// Bytes the command holds for undo and redo (the block's values, twice).
+  std::size_t heldBytes() const { return (m_before.size() + m_after.size()) * sizeof(std::uint16_t); }
+
+private:
+  LabelMap& target(SeriesAnnotations& annotations) const;
+  void write(LabelMap& map, const std::vector<std::uint16_t>& values) const;
+
+  std::string m_series, m_map, m_text;
+  VoxelBlock m_block;
+  std::vector<std::uint16_t> m_before, m_after;
+  bool m_wasEdited = false;
 };
 
 /// Applies a module's findings to one series: removes exactly what module `moduleId` produced there before (by

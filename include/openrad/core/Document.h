@@ -38,6 +38,15 @@ public:
   virtual void undo(SeriesAnnotations& annotations) = 0;
   /// What the change touches.
   virtual ChangeSet changes() const = 0;
+
+protected:
+  /// A change set naming the command's series and text, for changes() to fill in.
+  ChangeSet describe() const {
+    ChangeSet c;
+    c.seriesUid = seriesUid();
+    c.commandText = text();
+    return c;
+  }
 };
 
 /// A measurement rule of a module: which annotations it reads and how it computes its measurements from them.
@@ -97,6 +106,11 @@ public:
 
   /// Replaces everything (session load); clears history; notifies with reset = true.
   void reset(std::map<std::string, SeriesAnnotations> series);
+
+  /// Brings back saved annotations (a session read from disk) for the series that have none yet, leaving the others
+  /// as they are. The undo history stays (its commands act on other series); the redo tail goes, since it may name a
+  /// restored series. Notifies once per restored series (reset = true). Returns the series restored.
+  std::vector<std::string> restore(std::map<std::string, SeriesAnnotations> saved);
 
   /// Registers an observer; returns a handle for removeObserver.
   int addObserver(Observer observer);

@@ -18,7 +18,9 @@ public:
   /// Session folder (created when missing).
   explicit SessionStore(std::string folder);
   /// Writes the whole document atomically; throws IoError.
-  void save(const core::Document& document);
+  void save(const core::Document& document) { save(document.all()); }
+  /// Writes a snapshot of a document's annotations (taken on another thread) atomically; throws IoError.
+  void save(const std::map<std::string, core::SeriesAnnotations>& annotations);
   /// Reads the session; an absent folder gives an empty map; throws IoError on a corrupt file.
   std::map<std::string, core::SeriesAnnotations> load() const;
   /// Session folder.

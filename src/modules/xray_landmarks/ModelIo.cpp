@@ -2,6 +2,7 @@
 
 #include "Preprocess.h"
 #include "openrad/ai/Sha256.h"
+#include "openrad/ai/ThreadPolicy.h"
 #include "openrad/modules/xray_landmarks/XrayLandmarks.h"
 
 #include <algorithm>
@@ -78,7 +79,24 @@ std::vector<Prediction> predictBases(LandmarkNet& net, const std::vector<cv::Mat
   // The mirrored inputs go through in the same batch (images n..2n-1).
   if (opt.flip) x = torch::cat({x, torch::flip(x, {3})}, 0);
   NetOutput out;
-  {
+  if (device.is_cpu()) {
+    // The batch in one part per inference thread, each part single-threaded (see inferenceParallelFor): eval-mode
+    // layers treat the images of a batch independently, so this is the whole batch's result. Beside a busy process
+    // it is faster than splitting every operator over the threads; one image per part would repeat the network's
+    // per-call cost too often (measured with `openrad-cli bench xray-landmarks`).
+    const int64_t parts = std::min<int64_t>(x.size(0), inferenceThreads());
+    const int64_t chunk = (x.size(0) + parts - 1) / parts;
+    const auto count = static_cast<std::size_t>((x.size(0) + chunk - 1) / chunk);
+    std::vector<torch::Tensor> heat(count), regression(count);
+    inferenceParallelFor(count, [&](std::size_t i) {
+      const int64_t first = static_cast<int64_t>(i) * chunk;
+      NetOutput one = net->forward(x.narrow(0, first, std::min(chunk, x.size(0) - first)));
+      heat[i] = one.heatLogits;
+      regression[i] = one.regression;
+    });
+    out.heatLogits = torch::cat(heat, 0);
+    out.regression = torch::cat(regression, 0);
+  } else {
     c10::InferenceMode guard;
     out = net->forward(x.to(device));
   }
