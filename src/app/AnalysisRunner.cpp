@@ -14,6 +14,23 @@ AnalysisRunner::AnalysisRunner(const modules::Registry& registry, QString models
       m_modelsRoot(modelsRoot.isEmpty() ? QString::fromStdString(ai::defaultModelsRoot()) : modelsRoot),
       m_job([this] { Q_EMIT finished(); }) {}
 
+AnalysisRunner::~AnalysisRunner() {
+  if (m_preloader.joinable()) m_preloader.join();
+}
+
+void AnalysisRunner::preload() {
+  if (m_preloader.joinable()) return;
+  m_preloader = std::thread([this] {
+    for (const modules::Module& m : m_registry.modules()) {
+      try {
+        module(m.id);
+      } catch (const std::exception&) {
+        // Reported when the module is first used.
+      }
+    }
+  });
+}
+
 std::shared_ptr<const ai::AiModule> AnalysisRunner::module(const std::string& id, const ai::RunContext& context) {
   std::lock_guard<std::mutex> lock(m_modulesMutex);
   auto it = m_modules.find(id);

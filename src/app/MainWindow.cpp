@@ -353,6 +353,7 @@ void MainWindow::onLoadFinished() {
   // the document (and the view) as soon as they are read; loadFinished waits for them.
   m_sessions->open(outcome.result);
   addLoadResult(std::move(outcome.result));
+  if (!m_loaded.patients.empty()) m_analysis->preload();  // models ready before the Analysis menu asks them
   if (more) {
     startNextLoad();
     return;

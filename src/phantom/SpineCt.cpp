@@ -140,52 +140,6 @@ SpineCtVolume makeSpineCtVolume(const SpineModel& model, Random& rng, const Spin
   return out;
 }
 
-void writeSpineCtPreviewPng(const SpineCtVolume& volume, const Eigen::Vector3d& centre, const std::string& path,
-                            int height) {
-  const auto& g = volume.ct->geometry();
-  const Eigen::Vector3d c = g.physicalToIndex(centre);
-  const int nx = static_cast<int>(g.size[0]), ny = static_cast<int>(g.size[1]), nz = static_cast<int>(g.size[2]);
-  const int cx = std::clamp(static_cast<int>(std::lround(c.x())), 0, nx - 1);
-  const int cy = std::clamp(static_cast<int>(std::lround(c.y())), 0, ny - 1);
-  // Rows go from superior (top) to inferior; physical aspect kept by resizing with the spacings.
-  cv::Mat sag(nz, ny, CV_8UC1), cor(nz, nx, CV_8UC1), sagLab(nz, ny, CV_8UC1), corLab(nz, nx, CV_8UC1);
-  auto win = [](double hu) { return static_cast<std::uint8_t>(std::clamp((hu + 450.0) / 1800.0 * 255.0, 0.0, 255.0)); };
-  for (int z = 0; z < nz; ++z) {
-    const int r = nz - 1 - z;
-    for (int y = 0; y < ny; ++y) {
-      sag.at<std::uint8_t>(r, y) = win(volume.ct->value(cx, y, z));
-      sagLab.at<std::uint8_t>(r, y) = static_cast<std::uint8_t>(volume.labels->value(cx, y, z));
-    }
-    for (int x = 0; x < nx; ++x) {
-      cor.at<std::uint8_t>(r, x) = win(volume.ct->value(x, cy, z));
-      corLab.at<std::uint8_t>(r, x) = static_cast<std::uint8_t>(volume.labels->value(x, cy, z));
-    }
-  }
-  auto panel = [&](const cv::Mat& img, const cv::Mat& lab, double colSpacing) {
-    const double hmm = nz * g.spacing[2];
-    const int w = static_cast<int>(std::lround(img.cols * colSpacing / hmm * height));
-    cv::Mat a, l, rgb;
-    cv::resize(img, a, cv::Size(w, height), 0, 0, cv::INTER_LINEAR);
-    cv::resize(lab, l, cv::Size(w, height), 0, 0, cv::INTER_NEAREST);
-    cv::cvtColor(a, rgb, cv::COLOR_GRAY2BGR);
-    for (int r = 1; r < rgb.rows; ++r)
-      for (int q = 1; q < rgb.cols; ++q) {
-        const int v = l.at<std::uint8_t>(r, q);
-        if (v < 1 || v > 18) continue;
-        if (l.at<std::uint8_t>(r - 1, q) != v || l.at<std::uint8_t>(r, q - 1) != v) {
-          const int hue = (v * 37) % 180;
-          cv::Mat hsv(1, 1, CV_8UC3, cv::Scalar(hue, 220, 255)), bgr;
-          cv::cvtColor(hsv, bgr, cv::COLOR_HSV2BGR);
-          rgb.at<cv::Vec3b>(r, q) = bgr.at<cv::Vec3b>(0, 0);
-        }
-      }
-    return rgb;
-  };
-  cv::Mat out;
-  cv::hconcat(panel(sag, sagLab, g.spacing[1]), panel(cor, corLab, g.spacing[0]), out);
-  if (!cv::imwrite(path, out, {cv::IMWRITE_PNG_COMPRESSION, 9})) throw io::IoError(path, "cannot write PNG");
-}
-
 void generateSpineCt(const GenerateOptions& options) {
   namespace fs = std::filesystem;
   if (options.outDir.empty()) throw std::invalid_argument("generateSpineCt: empty outDir");

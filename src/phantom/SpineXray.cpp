@@ -239,53 +239,6 @@ double benchSpineXray(int pairs, int threads) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-void writeSpinePreviewPng(const SpineXrayView& view, const std::string& path, int height, const measure::CobbAngles* cobb,
-                          bool drawLandmarks) {
-  if (!view.image) throw std::invalid_argument("writeSpinePreviewPng: view has no image");
-  const auto& g = view.image->geometry();
-  const int rows = static_cast<int>(g.size[1]), cols = static_cast<int>(g.size[0]);
-  cv::Mat m16(rows, cols, CV_16UC1, const_cast<void*>(view.image->data()));
-  cv::Mat m8;
-  m16.convertTo(m8, CV_8UC1, 255.0 / 4095.0);
-  const double f = static_cast<double>(height) / rows;
-  cv::Mat small;
-  cv::resize(m8, small, cv::Size(static_cast<int>(std::lround(cols * f)), height), 0, 0, cv::INTER_AREA);
-  cv::Mat rgb;
-  cv::cvtColor(small, rgb, cv::COLOR_GRAY2BGR);
-  auto pt = [&](const Eigen::Vector2d& p) {
-    return cv::Point2d((p.x() + 0.5) * f - 0.5, (p.y() + 0.5) * f - 0.5);
-  };
-  const auto& lm = view.landmarks;
-  for (int k = 0; k < kLandmarkVertebrae; ++k) {
-    const cv::Point2d a = pt(lm[static_cast<std::size_t>(4 * k)]), b = pt(lm[static_cast<std::size_t>(4 * k + 1)]),
-                      c = pt(lm[static_cast<std::size_t>(4 * k + 2)]), d = pt(lm[static_cast<std::size_t>(4 * k + 3)]);
-    if (!drawLandmarks) continue;
-    const cv::Scalar col(60, 200, 60);
-    cv::line(rgb, a, b, col, 1, cv::LINE_AA);
-    cv::line(rgb, c, d, col, 1, cv::LINE_AA);
-    for (const auto& q : {a, b, c, d}) cv::circle(rgb, q, 1, cv::Scalar(0, 0, 255), -1, cv::LINE_AA);
-  }
-  if (cobb && drawLandmarks) {
-    int y = rgb.rows - 46;
-    const char* names[3] = {"PT", "MT", "TL"};
-    const measure::CobbCurveMeasure* ms[3] = {&cobb->proximalThoracic, &cobb->mainThoracic, &cobb->thoracolumbar};
-    for (int r = 0; r < 3; ++r) {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%s %.1f", names[r], ms[r]->angleDeg);
-      cv::putText(rgb, buf, cv::Point(4, y), cv::FONT_HERSHEY_SIMPLEX, 0.4, cv::Scalar(0, 220, 255), 1, cv::LINE_AA);
-      y += 14;
-      if (ms[r]->angleDeg < 1.0) continue;
-      for (int e : {ms[r]->upper, ms[r]->lower}) {
-        const cv::Point2d l = pt(0.5 * (lm[static_cast<std::size_t>(4 * e)] + lm[static_cast<std::size_t>(4 * e + 2)]));
-        const cv::Point2d rr = pt(0.5 * (lm[static_cast<std::size_t>(4 * e + 1)] + lm[static_cast<std::size_t>(4 * e + 3)]));
-        const cv::Point2d dir = rr - l;
-        cv::line(rgb, l - dir * 0.8, rr + dir * 0.8, cv::Scalar(0, 220, 255), 1, cv::LINE_AA);
-      }
-    }
-  }
-  if (!cv::imwrite(path, rgb, {cv::IMWRITE_PNG_COMPRESSION, 9})) throw io::IoError(path, "cannot write PNG");
-}
-
 void generateSpineXray(const GenerateOptions& options) {
   namespace fs = std::filesystem;
   if (options.outDir.empty()) throw std::invalid_argument("generateSpineXray: empty outDir");

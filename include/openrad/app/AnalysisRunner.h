@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 namespace openrad::app {
 
@@ -35,6 +36,8 @@ public:
   /// `registry` must outlive the runner; `modelsRoot`: folder holding models/<module-id>/ (ai::defaultModelsRoot()
   /// when empty).
   AnalysisRunner(const modules::Registry& registry, QString modelsRoot = {}, QObject* parent = nullptr);
+  /// Waits for a preload still running (the analysis itself is cancelled and joined by its job).
+  ~AnalysisRunner() override;
 
   /// The models root in use.
   const QString& modelsRoot() const { return m_modelsRoot; }
@@ -44,6 +47,10 @@ public:
   bool start(ai::AnalysisInput input);
   /// The module `id`, loaded on first use and kept (throws ai::ModelError, std::invalid_argument). Thread-safe.
   std::shared_ptr<const ai::AiModule> module(const std::string& id, const ai::RunContext& context = {});
+  /// Loads every registered module on a background thread (once), so that asking a module what it proposes
+  /// (candidates) does not load a model on the GUI thread. A module that fails to load is left for its first use,
+  /// which reports why.
+  void preload();
   /// The outcome of the finished analysis (valid after finished()).
   AnalysisOutcome takeOutcome() { return m_job.takeOutcome(); }
   /// Blocks until the worker is done (finished() still arrives through the event loop).
@@ -64,6 +71,7 @@ private:
   QString m_modelsRoot;
   std::mutex m_modulesMutex;
   std::map<std::string, std::shared_ptr<const ai::AiModule>> m_modules;
+  std::thread m_preloader;
   BackgroundJob<AnalysisOutcome> m_job;  ///< last: destroyed (cancelled and joined) before the modules
 };
 

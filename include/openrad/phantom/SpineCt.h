@@ -36,11 +36,3 @@ void primitiveContains(const Primitive& primitive, const Eigen::Vector3f& local,
 
 }  // namespace openrad::phantom
 
-namespace openrad::phantom {
-
-/// Writes a PNG with a sagittal and a coronal reformat of the CT (bone window) through `centre` (LPS),
-/// label contours of the vertebrae drawn over them; `height` is the output height in pixels.
-void writeSpineCtPreviewPng(const SpineCtVolume& volume, const Eigen::Vector3d& centre, const std::string& path,
-                            int height);
-
-}  // namespace openrad::phantom

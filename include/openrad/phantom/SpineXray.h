@@ -58,10 +58,4 @@ std::string spineAnglesCsv(const SpineXrayStudy& study);
 /// Generates `pairs` AP+lateral pairs in memory on `threads` threads and returns the wall time in seconds.
 double benchSpineXray(int pairs, int threads);
 
-/// Writes an 8-bit PNG of a view, scaled to `height` rows, with the ground-truth corners and body outlines
-/// drawn over it (and the Cobb lines on the AP view when `cobb` is given); `drawLandmarks` false gives
-/// the plain radiograph.
-void writeSpinePreviewPng(const SpineXrayView& view, const std::string& path, int height,
-                          const measure::CobbAngles* cobb = nullptr, bool drawLandmarks = true);
-
 }  // namespace openrad::phantom
