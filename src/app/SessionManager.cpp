@@ -6,6 +6,7 @@
 #include <QMetaObject>
 #include <QObject>
 
+#include <array>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -99,7 +100,10 @@ std::vector<std::string> SessionManager::open(const core::LoadResult& loaded) {
       const std::string folder = folderFor(uid);
       m_folders[uid] = folder;
       folders.push_back(folder);
-      m_writer.post([this, uid, folder, fresh, keys, generation = m_generation] {
+      std::map<std::string, std::array<std::int64_t, 3>> grids;  // a saved label map must lie on its series' grid
+      for (const auto& s : study.series)
+        if (s->image) grids[s->info.seriesUid] = s->image->geometry().size;
+      m_writer.post([this, uid, folder, fresh, keys, grids, generation = m_generation] {
         auto it = m_sessions.find(uid);
         if (it == m_sessions.end()) {
           std::error_code ec;
@@ -130,6 +134,19 @@ std::vector<std::string> SessionManager::open(const core::LoadResult& loaded) {
           });
           return;
         }
+        for (auto& [seriesUid, annotations] : saved)
+          for (auto it = annotations.labelMaps.begin(); it != annotations.labelMaps.end();) {
+            const auto grid = grids.find(seriesUid);
+            if (grid != grids.end() && it->second.labels && it->second.labels->geometry().size != grid->second) {
+              const auto& size = it->second.labels->geometry().size;
+              problem("Saved label map \"" + it->first + "\" of series " + seriesUid + " is " + std::to_string(size[0]) +
+                      " x " + std::to_string(size[1]) + " x " + std::to_string(size[2]) +
+                      ", not the series' grid: not restored");
+              it = annotations.labelMaps.erase(it);
+            } else {
+              ++it;
+            }
+          }
         session.store->setSeries(keys);
         session.restoring = true;
         toGui([this, uid, generation, saved = std::move(saved)]() mutable { restore(uid, generation, std::move(saved)); });

@@ -1,4 +1,5 @@
 #include "DicomSeriesLoader.h"
+#include "DicomStructure.h"
 
 #include "OpenJpegDecoder.h"
 #include "PixelConvert.h"
@@ -94,6 +95,7 @@ struct FileHeader {
   // so that frame chunks of one file decode on several threads without touching the DCMTK objects).
   bool directCandidate = false;
   Uint32 nativeLength = 0, frameSize = 0;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> fragmentSpans;  ///< from the structure walk
   std::mutex mutex;  // serialises DCMTK/GDCM access to this file
 };
 
@@ -271,39 +273,19 @@ bool isJpeg2000(const std::string& ts) {
          ts == "1.2.840.10008.1.2.4.92" || ts == "1.2.840.10008.1.2.4.93";
 }
 
-// The encapsulated fragments of the top-level PixelData, read straight from the file: independent of
-// whether DCMTK knows the transfer syntax. Returns one byte string per frame.
-std::vector<std::string> encapsulatedFrames(const std::string& path, int frames) {
+// The encapsulated fragments of the top-level PixelData, read straight from the file where the structure walk
+// found them: independent of whether DCMTK knows the transfer syntax. Returns one byte string per frame.
+std::vector<std::string> encapsulatedFrames(const std::string& path, int frames,
+                                            const std::vector<std::pair<std::uint64_t, std::uint32_t>>& spans) {
+  if (spans.empty()) throw DecodeError("no compressed frames");
   std::ifstream in(path, std::ios::binary);
-  const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  static const std::string explicitTag("\xe0\x7f\x10\x00OB\x00\x00\xff\xff\xff\xff", 12);
-  static const std::string implicitTag("\xe0\x7f\x10\x00\xff\xff\xff\xff", 8);
-  std::size_t at = file.rfind(explicitTag);
-  std::size_t header = explicitTag.size();
-  if (at == std::string::npos) {
-    at = file.rfind(implicitTag);
-    header = implicitTag.size();
-  }
-  if (at == std::string::npos) throw DecodeError("no encapsulated PixelData found");
-  at += header;
-  auto u32 = [&](std::size_t p) {
-    return static_cast<std::uint32_t>(static_cast<unsigned char>(file[p])) |
-           static_cast<std::uint32_t>(static_cast<unsigned char>(file[p + 1])) << 8 |
-           static_cast<std::uint32_t>(static_cast<unsigned char>(file[p + 2])) << 16 |
-           static_cast<std::uint32_t>(static_cast<unsigned char>(file[p + 3])) << 24;
-  };
   std::vector<std::string> fragments;
-  bool first = true;
-  while (at + 8 <= file.size()) {
-    const std::uint32_t tag = u32(at), length = u32(at + 4);
-    if (tag == 0xe0ddfffeu) break;  // sequence delimiter
-    if (tag != 0xe000fffeu) throw DecodeError("malformed encapsulated pixel data");
-    if (at + 8 + length > file.size()) throw DecodeError("encapsulated pixel data truncated");
-    if (!first) fragments.push_back(file.substr(at + 8, length));  // the first item is the offset table
-    first = false;
-    at += 8 + length;
+  for (const auto& [offset, length] : spans) {
+    std::string bytes(length, '\0');
+    in.seekg(static_cast<std::streamoff>(offset));
+    if (!in.read(bytes.data(), length)) throw DecodeError("encapsulated pixel data truncated");
+    fragments.push_back(std::move(bytes));
   }
-  if (fragments.empty()) throw DecodeError("no compressed frames");
   if (static_cast<int>(fragments.size()) == frames) return fragments;
   // Frames split over several fragments: a new frame starts with a J2K SOC marker or a JP2 signature.
   std::vector<std::string> out;
@@ -316,8 +298,57 @@ std::vector<std::string> encapsulatedFrames(const std::string& path, int frames)
   return out;
 }
 
-std::unique_ptr<FileHeader> parseHeader(const std::string& path, std::optional<core::LoadIssue>& issue) {
+/// Why the declared image cannot be decoded safely (empty when it can): attributes out of range, sizes computed in 64
+/// bits against what the file holds and against the memory ceiling — before any buffer is sized from them.
+std::string implausibleImage(const FileHeader& h, DcmDataset& ds, const StructureScan& structure, std::uint64_t maxBytes) {
+  const auto gib = [](std::uint64_t b) { return std::to_string(static_cast<double>(b) / (1u << 30)).substr(0, 5); };
+  const int declaredFrames = integer(&ds, DCM_NumberOfFrames, 1);
+  if (declaredFrames < 1) return "NumberOfFrames " + std::to_string(declaredFrames) + " is not a frame count";
+  if (h.rows > 65535 || h.cols > 65535) return "Rows/Columns beyond 65535";
+  if (h.bitsAllocated < 1 || h.bitsAllocated > 64) return "BitsAllocated " + std::to_string(h.bitsAllocated) + " out of range";
+  if (h.bitsStored < 1 || h.bitsStored > h.bitsAllocated || h.highBit < h.bitsStored - 1 || h.highBit >= h.bitsAllocated)
+    return "BitsStored " + std::to_string(h.bitsStored) + " / HighBit " + std::to_string(h.highBit) +
+           " do not fit BitsAllocated " + std::to_string(h.bitsAllocated);
+  if (const int pc = integer(&ds, DCM_PlanarConfiguration); pc != 0 && pc != 1)
+    return "PlanarConfiguration " + std::to_string(pc) + " is neither 0 nor 1";
+  const auto frames = static_cast<std::uint64_t>(h.frames);
+  const std::uint64_t pixels = static_cast<std::uint64_t>(h.rows) * static_cast<std::uint64_t>(h.cols);
+  const std::uint64_t frameBytes = (pixels * static_cast<std::uint64_t>(h.samples) * static_cast<std::uint64_t>(h.bitsAllocated) + 7) / 8;
+  // The loaded volume holds at least 2 bytes per voxel (4 for colour or float sources).
+  const std::uint64_t volumeBytes = pixels * frames * (h.samples == 3 || h.bitsAllocated > 16 ? 4u : 2u);
+  if (volumeBytes > maxBytes)
+    return std::to_string(h.cols) + " x " + std::to_string(h.rows) + " x " + std::to_string(frames) + " frame(s) would need " +
+           gib(volumeBytes) + " GiB, above the loader's limit of " + gib(maxBytes) + " GiB";
+  if (h.decoder == Decoder::FloatData) return {};
+  DcmElement* pixelData = nullptr;
+  if (ds.findAndGetElement(DCM_PixelData, pixelData).bad() || !pixelData) return "no PixelData element";
+  if (!structure.encapsulated) {
+    const std::uint64_t held = pixelData->getLength(h.xfer);
+    // Bit-packed frames (BitsAllocated 1) follow each other without byte alignment.
+    const std::uint64_t declared =
+        h.bitsAllocated == 1 ? (pixels * static_cast<std::uint64_t>(h.samples) * frames + 7) / 8 : frameBytes * frames;
+    if (held < declared)
+      return "pixel data holds " + std::to_string(held) + " bytes; " + std::to_string(h.cols) + " x " + std::to_string(h.rows) +
+             " x " + std::to_string(h.samples) + " sample(s) x " + std::to_string(h.bitsAllocated) + " bits x " +
+             std::to_string(frames) + " frame(s) declare " + std::to_string(declared);
+  } else if (static_cast<std::uint64_t>(structure.fragments) < frames) {
+    return std::to_string(structure.fragments) + " compressed fragment(s) for " + std::to_string(frames) +
+           " frame(s): every frame needs at least one";
+  }
+  return {};
+}
+
+std::unique_ptr<FileHeader> parseHeader(const std::string& path, std::optional<core::LoadIssue>& issue, std::uint64_t maxBytes) {
   using Sev = core::LoadIssue::Severity;
+  // Only regular files: a FIFO or a device named by a DICOMDIR would block or never end.
+  {
+    std::error_code ec;
+    const auto type = fs::status(path, ec).type();
+    if (ec || type != fs::file_type::regular) {
+      issue = core::LoadIssue{Sev::Error, path, ec ? "cannot open file: " + ec.message() : "not a regular file; skipped"};
+      return nullptr;
+    }
+  }
   // Cheap sniff first (runs on the worker threads, not in the folder scan): keeps DCMTK away from
   // text files, archives and anything else that happens to sit in the folder.
   {
@@ -336,8 +367,18 @@ std::unique_ptr<FileHeader> parseHeader(const std::string& path, std::optional<c
       return nullptr;
     }
   }
+  // The structure is walked before any parser sees it: nesting, element count, lengths against the file and the
+  // fragment table are bounded here, once, for DCMTK and GDCM alike.
+  StructureScan structure;
+  try {
+    structure = scanDicomStructure(path);
+  } catch (const StructureError& e) {
+    issue = core::LoadIssue{Sev::Error, path, std::string("malformed DICOM file, not parsed: ") + e.what()};
+    return nullptr;
+  }
   auto h = std::make_unique<FileHeader>();
   h->path = path;
+  h->fragmentSpans = std::move(structure.fragmentSpans);
   h->file = std::make_unique<DcmFileFormat>();
   const OFCondition status =
       h->file->loadFile(OFFilename(path.c_str()), EXS_Unknown, EGL_noChange, kLazyReadLength, ERM_autoDetect);
@@ -373,6 +414,10 @@ std::unique_ptr<FileHeader> parseHeader(const std::string& path, std::optional<c
     issue = core::LoadIssue{Sev::Error, path, "image without Rows/Columns"};
     return nullptr;
   }
+  if (const std::string why = implausibleImage(*h, *ds, structure, maxBytes); !why.empty()) {
+    issue = core::LoadIssue{Sev::Error, path, why};
+    return nullptr;
+  }
   // A transfer syntax DCMTK does not know (HTJ2K in 3.6.7) must not be read as native data.
   const bool knownSyntax = h->transferSyntaxUid.empty() || DcmXfer(h->transferSyntaxUid.c_str()).getXfer() != EXS_Unknown;
   if (hasFloat && !hasPixels) {
@@ -380,8 +425,8 @@ std::unique_ptr<FileHeader> parseHeader(const std::string& path, std::optional<c
   } else if (h->samples != 1 && h->samples != 3) {
     issue = core::LoadIssue{Sev::Error, path, "unsupported SamplesPerPixel " + std::to_string(h->samples)};
     return nullptr;
-  } else if (isHtj2k(h->transferSyntaxUid)) {
-    h->decoder = Decoder::OpenJpeg;
+  } else if (isHtj2k(h->transferSyntaxUid) || isJpeg2000(h->transferSyntaxUid)) {
+    h->decoder = Decoder::OpenJpeg;  // the size-checked path; GDCM's J2K codec is never given these streams
   } else if (!knownSyntax || !dcmtkCanDecode(h->xfer)) {
     h->decoder = Decoder::Gdcm;
   } else if (h->bitsAllocated != 8 && h->bitsAllocated != 16 && h->bitsAllocated != 32) {
@@ -393,7 +438,8 @@ std::unique_ptr<FileHeader> parseHeader(const std::string& path, std::optional<c
   } else {
     h->decoder = Decoder::Dcmtk;
   }
-  if (h->decoder == Decoder::Gdcm && (h->photometric == "PALETTE COLOR" || h->hasModalityLut)) {
+  if ((h->decoder == Decoder::Gdcm || h->decoder == Decoder::OpenJpeg) &&
+      (h->photometric == "PALETTE COLOR" || h->hasModalityLut)) {
     issue = core::LoadIssue{Sev::Error, path,
                             "palette/LUT image in a transfer syntax DCMTK cannot decode (" + h->transferSyntaxUid + ")"};
     return nullptr;
@@ -620,7 +666,7 @@ private:
     std::vector<std::optional<core::LoadIssue>> issues(m_files.size());
     parallelFor(m_files.size(), m_context.sub(0.0, 0.3), "Reading headers", [&](std::size_t i) {
       try {
-        m_headers[i] = parseHeader(m_files[i], issues[i]);
+        m_headers[i] = parseHeader(m_files[i], issues[i], maxImageBytes(m_context.options()));
       } catch (const std::exception& e) {
         m_headers[i].reset();
         issues[i] = core::LoadIssue{Sev::Error, m_files[i], std::string("unreadable DICOM file: ") + e.what()};
@@ -910,11 +956,36 @@ private:
     return tasks;
   }
 
+  /// Allocates a plan's volume within the loader's memory ceiling; false (with an issue naming the series' first
+  /// file) when it would not fit, so the other series still load.
+  bool allocate(Plan& p) {
+    const std::string& file = m_headers[static_cast<std::size_t>(p.slices.front().file)]->path;
+    const std::uint64_t bytes = static_cast<std::uint64_t>(p.geometry.voxelCount()) * core::bytesPerPixel(p.type);
+    const std::uint64_t limit = maxImageBytes(m_context.options());
+    const auto gib = [](std::uint64_t b) { return std::to_string(static_cast<double>(b) / (1u << 30)).substr(0, 5); };
+    if (bytes > limit) {
+      issue(Sev::Error, file,
+            "series " + p.info.seriesUid + " would need " + gib(bytes) + " GiB, above the loader's limit of " + gib(limit) +
+                " GiB (LoadOptions::maxImageBytes); not loaded");
+      return false;
+    }
+    try {
+      p.image = core::Image::createUninitialised(p.geometry, p.type);
+    } catch (const std::bad_alloc&) {
+      issue(Sev::Error, file, "not enough memory for series " + p.info.seriesUid + " (" + gib(bytes) + " GiB); not loaded");
+      return false;
+    }
+    adviseHugePages(*p.image);
+    return true;
+  }
+
   void decodeAll() {
     std::vector<Plan*> plans;
     for (auto& p : m_plans) {
-      p->image = core::Image::createUninitialised(p->geometry, p->type);
-      adviseHugePages(*p->image);
+      if (!allocate(*p)) {
+        p->failed = static_cast<int>(p->slices.size());
+        continue;
+      }
       plans.push_back(p.get());
     }
     runTasks(buildTasks(plans), m_context.sub(0.3, 0.95));
@@ -926,8 +997,11 @@ private:
         p->mayOverflow = false;
         p->overflow = false;
         p->failed = 0;
-        p->image = core::Image::createUninitialised(p->geometry, p->type);
-        adviseHugePages(*p->image);
+        p->image.reset();
+        if (!allocate(*p)) {
+          p->failed = static_cast<int>(p->slices.size());
+          continue;
+        }
         redo.push_back(p.get());
       }
     if (!redo.empty()) runTasks(buildTasks(redo), m_context.sub(0.95, 1.0));
@@ -954,11 +1028,12 @@ private:
         }
       }
       std::lock_guard<std::mutex> lock(h.mutex);
-      // DCMTK first; GDCM reads the file afresh with its own codecs when DCMTK refuses it (odd codec
-      // parameters, deflate with LUTs, J2K); OpenJPEG last for JPEG 2000 / HTJ2K GDCM cannot read.
+      // DCMTK first; GDCM reads the file afresh with its own codecs when DCMTK refuses a compressed stream (odd
+      // codec parameters); OpenJPEG last for JPEG 2000 / HTJ2K GDCM cannot read. Native data DCMTK rejected is
+      // never retried: the rejection stands (GDCM's raw path has crashed on exactly those files).
       std::vector<Decoder> chain{h.decoder};
-      if (h.decoder == Decoder::Dcmtk || h.decoder == Decoder::DicomImage) chain.push_back(Decoder::Gdcm);
-      if (h.decoder != Decoder::OpenJpeg && isJpeg2000(h.transferSyntaxUid)) chain.push_back(Decoder::OpenJpeg);
+      const bool native = DcmXfer(h.xfer).isNotEncapsulated() && h.xfer != EXS_DeflatedLittleEndianExplicit;
+      if ((h.decoder == Decoder::Dcmtk || h.decoder == Decoder::DicomImage) && !native) chain.push_back(Decoder::Gdcm);
       std::string errors;
       bool done = false;
       for (Decoder decoder : chain) {
@@ -1171,11 +1246,11 @@ private:
       }
       case Decoder::OpenJpeg: {
         if (!isJpeg2000(h.transferSyntaxUid)) throw DecodeError("not a JPEG 2000 transfer syntax");
-        const auto codestreams = encapsulatedFrames(h.path, h.frames);
+        const auto codestreams = encapsulatedFrames(h.path, h.frames, h.fragmentSpans);
         for (const auto& [frameNo, k] : frames) {
           if (frameNo >= static_cast<int>(codestreams.size())) throw DecodeError("fewer compressed frames than NumberOfFrames");
           const auto& bytes = codestreams[static_cast<std::size_t>(frameNo)];
-          const J2kFrame j2k = decodeJpeg2000(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+          const J2kFrame j2k = decodeJpeg2000(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(), h.cols, h.rows);
           if (j2k.width != h.cols || j2k.height != h.rows || (j2k.components != 1 && j2k.components != 3))
             throw DecodeError("JPEG 2000 frame does not match Rows/Columns/SamplesPerPixel");
           RawFrame raw{j2k.data.data(), SampleType::Int32, pixels, j2k.components, true, false};
@@ -1332,9 +1407,16 @@ std::vector<std::string> dicomDirFiles(const std::string& dicomdir, std::vector<
     std::stringstream parts(id.c_str());
     std::string part;
     bool found = true;
+    bool confined = true;
     while (std::getline(parts, part, '\\')) {
       while (!part.empty() && part.back() == ' ') part.pop_back();
       if (part.empty()) continue;
+      // A file ID names a file below the DICOMDIR's folder (PS3.10: components of up to 8 characters): never a
+      // parent, the root or a path with its own separators.
+      if (part == "." || part == ".." || part.find('/') != std::string::npos || fs::path(part).is_absolute()) {
+        confined = false;
+        break;
+      }
       fs::path next = p / part;
       std::error_code ec;
       if (!fs::exists(next, ec)) {
@@ -1352,6 +1434,19 @@ std::vector<std::string> dicomDirFiles(const std::string& dicomdir, std::vector<
         if (!found) break;
       }
       p = next;
+    }
+    if (confined && found) {
+      // Symbolic links may still lead out of the folder: compare where the file really is.
+      std::error_code ec;
+      const fs::path real = fs::weakly_canonical(p, ec), base = fs::weakly_canonical(root.empty() ? "." : root, ec);
+      const auto rel = real.lexically_relative(base);
+      confined = !ec && !rel.empty() && *rel.begin() != "..";
+    }
+    if (!confined) {
+      issues.push_back(core::LoadIssue{core::LoadIssue::Severity::Error, dicomdir,
+                                       std::string("ReferencedFileID \"") + id.c_str() +
+                                           "\" points outside the DICOMDIR's folder; not opened"});
+      continue;
     }
     if (!found) {
       issues.push_back(core::LoadIssue{core::LoadIssue::Severity::Error, (root / id.c_str()).string(),

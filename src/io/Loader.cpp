@@ -1,5 +1,7 @@
 #include "openrad/io/Loader.h"
 
+#include <unistd.h>
+
 #include "DicomSeriesLoader.h"
 #include "LoadContext.h"
 #include "PixelConvert.h"
@@ -107,6 +109,14 @@ core::LoadResult loadNifti(const std::string& file) {
 }
 
 }  // namespace
+
+std::uint64_t maxImageBytes(const LoadOptions& options) {
+  if (options.maxImageBytes > 0) return options.maxImageBytes;
+  const long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
+  const std::uint64_t physical =
+      pages > 0 && pageSize > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(pageSize) : (8ull << 30);
+  return std::min<std::uint64_t>(physical / 2, 16ull << 30);
+}
 
 core::LoadResult loadPath(const std::string& path, const LoadOptions& options) {
   std::error_code ec;

@@ -46,7 +46,7 @@ void quiet(const char*, void*) {}
 
 }  // namespace
 
-J2kFrame decodeJpeg2000(const std::uint8_t* bytes, std::size_t size) {
+J2kFrame decodeJpeg2000(const std::uint8_t* bytes, std::size_t size, int width, int height) {
   if (size < 4) throw std::runtime_error("empty JPEG 2000 stream");
   const bool jp2 = size >= 12 && bytes[4] == 'j' && bytes[5] == 'P';
   std::unique_ptr<opj_codec_t, void (*)(opj_codec_t*)> codec(opj_create_decompress(jp2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K),
@@ -70,6 +70,14 @@ J2kFrame decodeJpeg2000(const std::uint8_t* bytes, std::size_t size) {
   opj_image_t* raw = nullptr;
   if (!opj_read_header(stream.get(), codec.get(), &raw) || !raw) throw std::runtime_error("invalid JPEG 2000 header");
   std::unique_ptr<opj_image_t, void (*)(opj_image_t*)> image(raw, opj_image_destroy);
+  const auto w = static_cast<std::int64_t>(image->x1) - image->x0, h = static_cast<std::int64_t>(image->y1) - image->y0;
+  if (w != width || h != height || (image->numcomps != 1 && image->numcomps != 3))
+    throw std::runtime_error("JPEG 2000 stream is " + std::to_string(w) + " x " + std::to_string(h) + " with " +
+                             std::to_string(image->numcomps) + " component(s), the DICOM header says " +
+                             std::to_string(width) + " x " + std::to_string(height) + "; not decoded");
+  for (OPJ_UINT32 c = 0; c < image->numcomps; ++c)
+    if (image->comps[c].dx != 1 || image->comps[c].dy != 1 || image->comps[c].prec < 1 || image->comps[c].prec > 31)
+      throw std::runtime_error("JPEG 2000 component " + std::to_string(c) + " is subsampled or has an odd precision");
   if (!opj_decode(codec.get(), stream.get(), image.get()) || !opj_end_decompress(codec.get(), stream.get()))
     throw std::runtime_error("corrupt JPEG 2000 data");
   if (image->numcomps < 1 || !image->comps[0].data) throw std::runtime_error("JPEG 2000 image without components");

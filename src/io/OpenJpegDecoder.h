@@ -13,8 +13,10 @@ struct J2kFrame {
   bool isSigned = false;
 };
 
-/// Decodes a JPEG 2000 or HTJ2K code stream (raw J2K or JP2 box format) with OpenJPEG; used when
-/// GDCM does not know the transfer syntax (HTJ2K in GDCM 3.0.21). Throws std::runtime_error.
-J2kFrame decodeJpeg2000(const std::uint8_t* bytes, std::size_t size);
+/// Decodes a JPEG 2000 or HTJ2K code stream (raw J2K or JP2 box format) with OpenJPEG, the one decoder of every
+/// JPEG 2000 transfer syntax. The main header is read first and its size (SIZ) must be `width` x `height` with
+/// 1 or 3 components before any tile is decoded: a stream that disagrees with the DICOM header never reaches the
+/// tile decoder (GDCM's path handed such streams on and corrupted the heap). Throws std::runtime_error.
+J2kFrame decodeJpeg2000(const std::uint8_t* bytes, std::size_t size, int width, int height);
 
 }  // namespace openrad::io::detail

@@ -180,7 +180,14 @@ std::map<std::string, core::SeriesAnnotations> SessionStore::load() const {
         core::LabelMap map;
         map.name = jm.at("name").get<std::string>();
         map.provenance = provenanceFrom(jm.value("provenance", json::object()));
-        map.labels = readNifti((fs::path(m_folder) / jm.at("file").get<std::string>()).string());
+        // The file must be one of this session's own label files: never an absolute path or one leading out.
+        const std::string file = jm.at("file").get<std::string>();
+        const fs::path relative(file);
+        bool confined = !file.empty() && relative.is_relative();
+        for (const auto& part : relative) confined = confined && part != ".." && part != ".";
+        if (!confined)
+          throw IoError(path, "label map \"" + map.name + "\" names file \"" + file + "\" outside the session folder");
+        map.labels = readNifti((fs::path(m_folder) / relative).string());
         for (const auto& jl : jm.value("table", json::array())) {
           core::LabelInfo li;
           li.value = jl.at("value").get<int>();

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -135,6 +136,23 @@ TEST(SessionStore, CorruptFileIsAnErrorNamingTheFile) {
     FAIL() << "expected IoError";
   } catch (const io::IoError& e) {
     EXPECT_NE(e.file().find("session.json"), std::string::npos);
+  }
+}
+
+// Issue 9, finding 7: a session's label-map file could be absolute or "../" and load any NIfTI on disk.
+TEST(SessionStore, LabelFilesOutsideTheSessionFolderAreRefused) {
+  test::TempDir dir("session");
+  std::filesystem::create_directories(dir.path() / "s");
+  for (const std::string file : {"../elsewhere.nii.gz", "/etc/passwd", "labelmaps/../../x.nii.gz"}) {
+    std::ofstream(dir.file("s/session.json"))
+        << R"({"format":"openrad-session","version":1,"series":{"S":{"labelMaps":[{"name":"seg","file":")" << file
+        << R"("}]}}})";
+    try {
+      io::SessionStore(dir.file("s")).load();
+      FAIL() << "expected IoError for " << file;
+    } catch (const io::IoError& e) {
+      EXPECT_NE(std::string(e.what()).find("outside the session folder"), std::string::npos) << e.what();
+    }
   }
 }
 

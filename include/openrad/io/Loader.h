@@ -3,6 +3,7 @@
 #include "openrad/core/Study.h"
 #include "openrad/io/IoError.h"
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -16,7 +17,13 @@ struct LoadOptions {
   std::function<bool()> cancelled;
   /// Threads for decoding (0 = hardware concurrency).
   int threads = 0;
+  /// Largest image (decoded volume, bytes) a file or series may declare; larger ones are refused with an issue
+  /// naming the file before anything is allocated. 0 = half the machine's physical memory, at most 16 GiB.
+  std::uint64_t maxImageBytes = 0;
 };
+
+/// The image-size ceiling in force for `options` (see LoadOptions::maxImageBytes).
+std::uint64_t maxImageBytes(const LoadOptions& options);
 
 /// Loads a file or a folder: DICOM files (recursive scan), a DICOMDIR, NIfTI (.nii/.nii.gz), or a
 /// PNG/JPEG/TIFF radiograph. Unreadable files become LoadResult::issues; the rest still loads.
