@@ -2,6 +2,9 @@
 # OpenRad set-up, build and run. Idempotent: installs only missing Debian packages, builds incrementally.
 #   scripts/openrad.sh demo   install what is missing, build, run the main job on generated sample studies
 #   scripts/openrad.sh test   install what is missing, build, run every test (ctest summary at the end)
+#   scripts/openrad.sh fuzz [COUNT] [SEED]
+#                             a DICOM mutation campaign (default 5000 mutants of ../shared/data's DICOM files, each
+#                             loaded in a child process); failing mutants are kept in $BUILD/fuzz-failures
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,7 +18,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   qt6-base-dev libqt6opengl6-dev libgl-dev libgl1-mesa-dri fonts-dejavu-core
   libvtk9-dev libinsighttoolkit5-dev libopenjp2-7-dev libdcmtk-dev libopencv-dev libeigen3-dev libtorch-dev
-  libgtest-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
+  libgtest-dev nlohmann-json3-dev libcli11-dev libspdlog-dev zlib1g-dev
   xvfb xauth dcm2niix dicom3tools poppler-utils
 )
 
@@ -77,8 +80,17 @@ run_tests() {
   ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS" --timeout 900
 }
 
+fuzz() {
+  local data="$ROOT/../shared/data"
+  [ -d "$data" ] || { log "no seed data at $data"; exit 2; }
+  log "mutation campaign: ${1:-5000} mutants, seed ${2:-1}"
+  "$BUILD/tests/fuzz/openrad-mutation-campaign" --seeds "$data/dicom-corpus" --seeds "$data/ct-real" \
+    --count "${1:-5000}" --seed "${2:-1}" --work "$BUILD/fuzz-work" --keep "$BUILD/fuzz-failures"
+}
+
 case "${1:-}" in
   demo) install_missing; build; demo ;;
   test) install_missing; build; run_tests ;;
-  *) echo "usage: $0 {demo|test}" >&2; exit 2 ;;
+  fuzz) install_missing; build; fuzz "${2:-}" "${3:-}" ;;
+  *) echo "usage: $0 {demo|test|fuzz [COUNT] [SEED]}" >&2; exit 2 ;;
 esac

@@ -1,5 +1,6 @@
 #include "DicomSeriesLoader.h"
 #include "DicomStructure.h"
+#include "Isolation.h"
 
 #include "OpenJpegDecoder.h"
 #include "PixelConvert.h"
@@ -296,6 +297,52 @@ std::vector<std::string> encapsulatedFrames(const std::string& path, int frames,
     out.back() += f;
   }
   return out;
+}
+
+/// What GDCM decoded: every frame's bytes and the pixel format it reports.
+struct GdcmPixels {
+  std::string buffer;
+  int bitsAllocated = 0, bitsStored = 0, highBit = 0, samples = 1;
+  bool isSigned = false, planar = false;
+  std::string photometric;
+};
+
+/// Decodes a whole file with GDCM in a child process (see Isolation.h); throws DecodeError.
+GdcmPixels decodeWithGdcm(const std::string& path, const std::string& transferSyntax) {
+  std::string bytes;
+  try {
+    bytes = runIsolated("GDCM's decoder (transfer syntax " + transferSyntax + ")", [&] {
+      gdcm::ImageReader reader;
+      reader.SetFileName(path.c_str());
+      if (!reader.Read()) throw DecodeError("GDCM could not read the file (transfer syntax " + transferSyntax + ")");
+      const gdcm::Image& image = reader.GetImage();
+      const gdcm::PixelFormat pf = image.GetPixelFormat();
+      const unsigned long length = image.GetBufferLength();
+      std::string out(6 * sizeof(std::int32_t), '\0');
+      const std::int32_t format[6] = {pf.GetBitsAllocated(), pf.GetBitsStored(), pf.GetHighBit(), pf.GetSamplesPerPixel(),
+                                      pf.GetPixelRepresentation() == 1, image.GetPlanarConfiguration() == 1};
+      std::memcpy(out.data(), format, sizeof format);
+      const std::string model = gdcm::PhotometricInterpretation::GetPIString(image.GetPhotometricInterpretation());
+      out += model + '\n';
+      const std::size_t at = out.size();
+      out.resize(at + length);
+      if (length == 0 || !image.GetBuffer(out.data() + at))
+        throw DecodeError("GDCM could not decode the pixel data (transfer syntax " + transferSyntax + ")");
+      return out;
+    });
+  } catch (const IsolatedFailure& e) {
+    throw DecodeError(e.what());
+  }
+  GdcmPixels p;
+  std::int32_t format[6];
+  const std::size_t newline = bytes.find('\n', sizeof format);
+  if (bytes.size() < sizeof format || newline == std::string::npos) throw DecodeError("GDCM's decoder returned no image");
+  std::memcpy(format, bytes.data(), sizeof format);
+  p.bitsAllocated = format[0], p.bitsStored = format[1], p.highBit = format[2], p.samples = format[3];
+  p.isSigned = format[4] != 0, p.planar = format[5] != 0;
+  p.photometric = bytes.substr(sizeof format, newline - sizeof format);
+  p.buffer = bytes.substr(newline + 1);
+  return p;
 }
 
 /// Why the declared image cannot be decoded safely (empty when it can): attributes out of range, sizes computed in 64
@@ -1205,20 +1252,14 @@ private:
         if (h.bitsAllocated % 8 != 0)
           throw DecodeError("BitsAllocated " + std::to_string(h.bitsAllocated) + " in transfer syntax " +
                             h.transferSyntaxUid + " is not supported");
-        gdcm::ImageReader reader;
-        reader.SetFileName(h.path.c_str());
-        if (!reader.Read()) throw DecodeError("GDCM could not read the file (transfer syntax " + h.transferSyntaxUid + ")");
-        const gdcm::Image& image = reader.GetImage();
-        const gdcm::PixelFormat pf = image.GetPixelFormat();
-        const unsigned long length = image.GetBufferLength();
-        std::vector<char> buffer(length);
-        if (length == 0 || !image.GetBuffer(buffer.data()))
-          throw DecodeError("GDCM could not decode the pixel data (transfer syntax " + h.transferSyntaxUid + ")");
-        int bitsAllocated = pf.GetBitsAllocated();
-        int bitsStored = pf.GetBitsStored(), highBit = pf.GetHighBit();
+        // GDCM asserts (aborts) and has corrupted memory on hostile streams: it decodes in a child process.
+        const GdcmPixels decoded = decodeWithGdcm(h.path, h.transferSyntaxUid);
+        std::string buffer = decoded.buffer;
+        int bitsAllocated = decoded.bitsAllocated;
+        int bitsStored = decoded.bitsStored, highBit = decoded.highBit;
         if (bitsAllocated == 1) {
           // Bit-packed (segmentations): frames follow each other without byte alignment, LSB first.
-          std::vector<char> unpacked(static_cast<std::size_t>(pixels) * static_cast<std::size_t>(h.frames));
+          std::string unpacked(static_cast<std::size_t>(pixels) * static_cast<std::size_t>(h.frames), '\0');
           for (std::size_t i = 0; i < unpacked.size() && i / 8 < buffer.size(); ++i)
             unpacked[i] = static_cast<char>((static_cast<unsigned char>(buffer[i / 8]) >> (i % 8)) & 1u);
           buffer.swap(unpacked);
@@ -1226,20 +1267,20 @@ private:
         }
         if (bitsAllocated != 8 && bitsAllocated != 16 && bitsAllocated != 32)
           throw DecodeError("unsupported decoded bit depth " + std::to_string(bitsAllocated));
-        const int samples = pf.GetSamplesPerPixel();
+        const int samples = decoded.samples;
         const std::size_t frameBytes = static_cast<std::size_t>(pixels) * samples * (bitsAllocated / 8);
-        std::string model = gdcm::PhotometricInterpretation::GetPIString(image.GetPhotometricInterpretation());
+        std::string model = decoded.photometric;
         // GDCM's JPEG 2000 codec reports every single-component stream as MONOCHROME2; the header's
         // MONOCHROME1 (common on CR chest films) must still be honoured or the film shows as a negative.
         if (model.rfind("MONOCHROME", 0) == 0 && h.photometric == "MONOCHROME1") model = h.photometric;
         for (const auto& [frameNo, k] : frames) {
           if ((static_cast<std::size_t>(frameNo) + 1) * frameBytes > buffer.size())
             throw DecodeError("decoded pixel data shorter than expected");
-          RawFrame raw{buffer.data() + frameNo * frameBytes, sampleType(bitsAllocated, pf.GetPixelRepresentation() == 1),
-                       pixels, samples, image.GetPlanarConfiguration() == 1, isLumaFirst(model)};
+          RawFrame raw{buffer.data() + frameNo * frameBytes, sampleType(bitsAllocated, decoded.isSigned),
+                       pixels, samples, decoded.planar, isLumaFirst(model)};
           store(plan, raw,
                 conversionFor(h, h.frameHeaders[frameNo], plan, bitsStored, bitsAllocated, highBit,
-                              pf.GetPixelRepresentation() == 1, model),
+                              decoded.isSigned, model),
                 base + k * sliceBytes);
         }
         return;

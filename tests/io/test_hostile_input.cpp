@@ -3,6 +3,7 @@
 // attacker would add; before the structure walk and the size checks these crashed, hung or loaded silently wrong.
 #include "openrad/io/Loader.h"
 
+#include "Requires.h"
 #include "TempDir.h"
 #include "test_loader_util.h"
 
@@ -256,4 +257,25 @@ TEST(HostileInput, DicomdirReferencesStayInTheirFolderAndOnRegularFiles) {
   }
   EXPECT_TRUE(outside);
   EXPECT_TRUE(fifo);
+}
+
+// Finding 4: GDCM's assertions abort the process (they cannot be caught). A JPEG-LS file whose Rows no longer match
+// its bitstream is rejected by DCMTK and then taken by GDCM, which asserts: that decoder now runs in a child process.
+TEST(HostileInput, ADecoderThatAbortsCostsOnlyItsFile) {
+  const std::string corpus = std::string(OPENRAD_SHARED_DATA_DIR) + "/dicom-corpus/pydicom-data/JLSL_16_15_1_1F.dcm";
+  OPENRAD_REQUIRE(fs::exists(corpus), "the real-world DICOM corpus (../shared/data/dicom-corpus)");
+  test::TempDir dir("openrad-hostile");
+  const std::string path = dir.file("jpegls.dcm");
+  {
+    DcmFileFormat file;
+    ASSERT_TRUE(file.loadFile(corpus.c_str()).good());
+    ASSERT_TRUE(file.getDataset()->putAndInsertUint16(DCM_Rows, 58089).good());
+    ASSERT_TRUE(file.saveFile(path.c_str(), file.getDataset()->getOriginalXfer()).good());
+  }
+  test::writeSlice(dir.file("good.dcm"), smallSlice("1.2.826.0.1.3680043.10.1234.1.2"));
+  const auto r = io::loadPath(dir.path().string());
+  ASSERT_EQ(r.allSeries().size(), 1u);
+  const core::LoadIssue* bad = issueFor(r, path);
+  ASSERT_NE(bad, nullptr);
+  EXPECT_NE(bad->message.find("could not be decoded"), std::string::npos) << bad->message;
 }
