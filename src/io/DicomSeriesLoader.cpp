@@ -752,7 +752,7 @@ private:
         issue(Sev::Error, h.path,
               "image size " + std::to_string(h.cols) + "x" + std::to_string(h.rows) + " differs from the " +
                   std::to_string(std::get<1>(dominant)) + "x" + std::to_string(std::get<0>(dominant)) +
-                  " of the rest of series " + h.seriesUid + "; file skipped");
+                  " of the rest of " + (h.seriesUid.empty() ? std::string("its series") : "series " + h.seriesUid) + "; file skipped");
         m_headers[f]->file.reset();
         continue;
       }
