@@ -34,9 +34,16 @@ public:
     if (m_memory) {
       std::memcpy(out, m_buffer.data() + m_pos, n);
     } else {
-      m_in.seekg(static_cast<std::streamoff>(m_pos));
-      m_in.read(static_cast<char*>(out), static_cast<std::streamsize>(n));
-      if (static_cast<std::size_t>(m_in.gcount()) != n) throw StructureError("read error");
+      // Through a window of the file: a header is a few kilobytes of small elements, read with one system call.
+      if (m_pos < m_windowStart || m_pos + n > m_windowStart + m_buffer.size()) {
+        m_buffer.resize(static_cast<std::size_t>(std::min<std::uint64_t>(std::max<std::size_t>(n, 64u << 10), left())));
+        m_in.clear();
+        m_in.seekg(static_cast<std::streamoff>(m_pos));
+        m_in.read(reinterpret_cast<char*>(m_buffer.data()), static_cast<std::streamsize>(m_buffer.size()));
+        if (static_cast<std::size_t>(m_in.gcount()) != m_buffer.size()) throw StructureError("read error");
+        m_windowStart = m_pos;
+      }
+      std::memcpy(out, m_buffer.data() + (m_pos - m_windowStart), n);
     }
     m_pos += n;
   }
@@ -68,6 +75,7 @@ public:
     if (status != Z_STREAM_END && status != Z_OK && status != Z_BUF_ERROR)
       throw StructureError("the deflated data set is corrupt");
     m_memory = true;
+    m_windowStart = 0;
     m_buffer = std::move(out);
     m_pos = 0;
     m_size = m_buffer.size();
@@ -76,7 +84,8 @@ public:
 private:
   std::ifstream m_in;
   bool m_memory = false;
-  std::vector<unsigned char> m_buffer;
+  std::vector<unsigned char> m_buffer;  ///< the inflated data set, or the window of the file
+  std::uint64_t m_windowStart = 0;
   std::uint64_t m_pos = 0, m_size = 0;
 };
 
