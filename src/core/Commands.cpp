@@ -1,6 +1,7 @@
 #include "openrad/core/Commands.h"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 namespace openrad::core {
@@ -149,13 +150,20 @@ std::unique_ptr<PaintLabelsCommand> PaintLabelsCommand::fromDifference(std::stri
     throw std::invalid_argument("label map " + mapName + ": the edited image does not match the map's grid");
   checkLabelType(before, mapName);
   std::array<std::int64_t, 3> lo{g.size[0], g.size[1], g.size[2]}, hi{-1, -1, -1};
+  // Row by row on the raw bytes: an edit touches few rows of a large volume, and equal rows cost one memcmp.
+  const std::size_t pixel = bytesPerPixel(before.pixelType()), row = pixel * static_cast<std::size_t>(g.size[0]);
+  const auto* a = static_cast<const unsigned char*>(before.data());
+  const auto* b = static_cast<const unsigned char*>(after.data());
   for (std::int64_t k = 0; k < g.size[2]; ++k)
-    for (std::int64_t j = 0; j < g.size[1]; ++j)
-      for (std::int64_t i = 0; i < g.size[0]; ++i)
-        if (before.value(i, j, k) != after.value(i, j, k)) {
-          const std::array<std::int64_t, 3> p{i, j, k};
-          for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], p[a]), hi[a] = std::max(hi[a], p[a]);
-        }
+    for (std::int64_t j = 0; j < g.size[1]; ++j) {
+      const std::size_t at = static_cast<std::size_t>(before.offset(0, j, k)) * pixel;
+      if (std::memcmp(a + at, b + at, row) == 0) continue;
+      std::int64_t first = 0, last = g.size[0] - 1;
+      while (std::memcmp(a + at + first * pixel, b + at + first * pixel, pixel) == 0) ++first;
+      while (std::memcmp(a + at + last * pixel, b + at + last * pixel, pixel) == 0) --last;
+      lo = {std::min(lo[0], first), std::min(lo[1], j), std::min(lo[2], k)};
+      hi = {std::max(hi[0], last), std::max(hi[1], j), std::max(hi[2], k)};
+    }
   if (hi[0] < 0) return nullptr;
   VoxelBlock block;
   for (int a = 0; a < 3; ++a) block.origin[a] = lo[a], block.size[a] = hi[a] - lo[a] + 1;

@@ -33,6 +33,7 @@
 #include <atomic>
 #include <cmath>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -299,6 +300,13 @@ std::vector<std::string> encapsulatedFrames(const std::string& path, int frames,
   return out;
 }
 
+/// Bytes as GiB with three decimals, for messages about the memory ceiling.
+std::string gib(std::uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", static_cast<double>(bytes) / (1u << 30));
+  return text;
+}
+
 /// What GDCM decoded: every frame's bytes and the pixel format it reports.
 struct GdcmPixels {
   std::string buffer;
@@ -341,14 +349,14 @@ GdcmPixels decodeWithGdcm(const std::string& path, const std::string& transferSy
   p.bitsAllocated = format[0], p.bitsStored = format[1], p.highBit = format[2], p.samples = format[3];
   p.isSigned = format[4] != 0, p.planar = format[5] != 0;
   p.photometric = bytes.substr(sizeof format, newline - sizeof format);
-  p.buffer = bytes.substr(newline + 1);
+  bytes.erase(0, newline + 1);
+  p.buffer = std::move(bytes);
   return p;
 }
 
 /// Why the declared image cannot be decoded safely (empty when it can): attributes out of range, sizes computed in 64
 /// bits against what the file holds and against the memory ceiling — before any buffer is sized from them.
 std::string implausibleImage(const FileHeader& h, DcmDataset& ds, const StructureScan& structure, std::uint64_t maxBytes) {
-  const auto gib = [](std::uint64_t b) { return std::to_string(static_cast<double>(b) / (1u << 30)).substr(0, 5); };
   const int declaredFrames = integer(&ds, DCM_NumberOfFrames, 1);
   if (declaredFrames < 1) return "NumberOfFrames " + std::to_string(declaredFrames) + " is not a frame count";
   if (h.rows > 65535 || h.cols > 65535) return "Rows/Columns beyond 65535";
@@ -1009,7 +1017,6 @@ private:
     const std::string& file = m_headers[static_cast<std::size_t>(p.slices.front().file)]->path;
     const std::uint64_t bytes = static_cast<std::uint64_t>(p.geometry.voxelCount()) * core::bytesPerPixel(p.type);
     const std::uint64_t limit = maxImageBytes(m_context.options());
-    const auto gib = [](std::uint64_t b) { return std::to_string(static_cast<double>(b) / (1u << 30)).substr(0, 5); };
     if (bytes > limit) {
       issue(Sev::Error, file,
             "series " + p.info.seriesUid + " would need " + gib(bytes) + " GiB, above the loader's limit of " + gib(limit) +
@@ -1253,8 +1260,8 @@ private:
           throw DecodeError("BitsAllocated " + std::to_string(h.bitsAllocated) + " in transfer syntax " +
                             h.transferSyntaxUid + " is not supported");
         // GDCM asserts (aborts) and has corrupted memory on hostile streams: it decodes in a child process.
-        const GdcmPixels decoded = decodeWithGdcm(h.path, h.transferSyntaxUid);
-        std::string buffer = decoded.buffer;
+        GdcmPixels decoded = decodeWithGdcm(h.path, h.transferSyntaxUid);
+        std::string buffer = std::move(decoded.buffer);
         int bitsAllocated = decoded.bitsAllocated;
         int bitsStored = decoded.bitsStored, highBit = decoded.highBit;
         if (bitsAllocated == 1) {
@@ -1270,8 +1277,8 @@ private:
         const int samples = decoded.samples;
         const std::size_t frameBytes = static_cast<std::size_t>(pixels) * samples * (bitsAllocated / 8);
         std::string model = decoded.photometric;
-        // GDCM's JPEG 2000 codec reports every single-component stream as MONOCHROME2; the header's
-        // MONOCHROME1 (common on CR chest films) must still be honoured or the film shows as a negative.
+        // GDCM's codecs may report a single-component stream as MONOCHROME2; the header's MONOCHROME1 (common on
+        // CR films) must still be honoured or the film shows as a negative.
         if (model.rfind("MONOCHROME", 0) == 0 && h.photometric == "MONOCHROME1") model = h.photometric;
         for (const auto& [frameNo, k] : frames) {
           if ((static_cast<std::size_t>(frameNo) + 1) * frameBytes > buffer.size())

@@ -48,6 +48,8 @@ public:
     m_pos += n;
   }
   void skip(std::uint64_t n) { m_pos += n; }  // callers check n against left() first
+  /// Goes back to `pos` (already read: inside the window).
+  void rewind(std::uint64_t pos) { m_pos = pos; }
   /// Replaces the rest of the file by its raw-deflate inflation (deflated explicit little endian data set).
   void inflateRest(std::uint64_t limit) {
     std::vector<unsigned char> packed(static_cast<std::size_t>(left()));
@@ -129,7 +131,7 @@ StructureScan scanDicomStructure(const std::string& path, const StructureLimits&
   unsigned char head[132] = {};
   if (in.size() >= 132) {
     in.read(head, 132);
-    if (std::memcmp(head + 128, "DICM", 4) != 0) in = Reader(path);
+    if (std::memcmp(head + 128, "DICM", 4) != 0) in.rewind(0);
   }
   if (in.pos() == 132) {
     while (in.left() >= 8) {
@@ -137,8 +139,7 @@ StructureScan scanDicomStructure(const std::string& path, const StructureLimits&
       const std::uint64_t at = in.pos();
       in.read(h, 8);
       if (u16(h, false) != 0x0002) {
-        in = Reader(path);
-        in.skip(at);
+        in.rewind(at);
         break;
       }
       std::uint32_t length = u16(h + 6, false);
@@ -165,7 +166,7 @@ StructureScan scanDicomStructure(const std::string& path, const StructureLimits&
     // No meta header: explicit VR when the bytes after the first tag look like a VR, as DCMTK guesses.
     unsigned char h[6];
     in.read(h, 6);
-    in = Reader(path);
+    in.rewind(0);
     implicit = !(std::isupper(h[4]) && std::isupper(h[5]));
   }
 

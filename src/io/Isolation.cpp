@@ -96,8 +96,10 @@ std::string runIsolated(const std::string& what, const std::function<std::string
                           strsignal(WTERMSIG(status)) + "): the data is corrupt");
   if (received.empty() || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
     throw IsolatedFailure(what + " failed without a result (out of memory?)");
-  if (received[0] == 'E') throw IsolatedFailure(received.substr(1));
-  return received.substr(1);
+  const bool failed = received[0] == 'E';
+  received.erase(0, 1);  // in place: the result may be a whole decoded volume
+  if (failed) throw IsolatedFailure(received);
+  return received;
 }
 
 }  // namespace openrad::io::detail

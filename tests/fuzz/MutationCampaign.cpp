@@ -1,5 +1,6 @@
 #include "MutationCampaign.h"
 
+#include "DicomBytes.h"
 #include "openrad/io/Loader.h"
 
 #include <algorithm>
@@ -24,9 +25,9 @@ namespace {
 namespace fs = std::filesystem;
 using Rng = std::mt19937_64;
 
-std::string le16(std::uint16_t v) { return std::string{static_cast<char>(v & 0xff), static_cast<char>(v >> 8)}; }
-std::string le32(std::uint32_t v) { return le16(static_cast<std::uint16_t>(v & 0xffff)) + le16(static_cast<std::uint16_t>(v >> 16)); }
-std::string tag(std::uint16_t g, std::uint16_t e) { return le16(g) + le16(e); }
+using test::le16;
+using test::le32;
+using test::tag;
 
 std::size_t pick(Rng& rng, std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>(rng() % n); }
 
@@ -98,11 +99,7 @@ std::string truncate(std::string b, Rng& rng) {
 std::string nest(std::string b, Rng& rng) {
   static const int kDepths[] = {2, 60, 1000, 6000, 12000};
   const int depth = kDepths[pick(rng, std::size(kDepths))];
-  std::string nested;
-  for (int i = 0; i < depth; ++i)
-    nested += tag(0x0040, 0xa730) + "SQ" + le16(0) + le32(0xffffffffu) + tag(0xfffe, 0xe000) + le32(0xffffffffu);
-  if (rng() % 4 != 0)  // sometimes the delimiters are missing altogether
-    for (int i = 0; i < depth; ++i) nested += tag(0xfffe, 0xe00d) + le32(0) + tag(0xfffe, 0xe0dd) + le32(0);
+  const std::string nested = test::nestedSequences(depth, rng() % 4 != 0);  // sometimes without any delimiter
   const std::size_t at = findElement(b, 0x7fe0, 0x0010);
   b.insert(at == std::string::npos ? b.size() : at, nested);
   return b;

@@ -3,6 +3,7 @@
 // attacker would add; before the structure walk and the size checks these crashed, hung or loaded silently wrong.
 #include "openrad/io/Loader.h"
 
+#include "DicomBytes.h"
 #include "Requires.h"
 #include "TempDir.h"
 #include "test_loader_util.h"
@@ -45,9 +46,9 @@ void append(const std::string& path, const std::string& bytes) {
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
-std::string le16(std::uint16_t v) { return std::string{static_cast<char>(v & 0xff), static_cast<char>(v >> 8)}; }
-std::string le32(std::uint32_t v) { return le16(static_cast<std::uint16_t>(v & 0xffff)) + le16(static_cast<std::uint16_t>(v >> 16)); }
-std::string tag(std::uint16_t g, std::uint16_t e) { return le16(g) + le16(e); }
+using test::le16;
+using test::le32;
+using test::tag;
 
 /// A slice written by DCMTK without its pixel data; the caller appends what follows (explicit VR little endian).
 std::string headerOnly(const std::string& path, const std::function<void(DcmItem&)>& edit = {}) {
@@ -112,12 +113,7 @@ std::string compressedFile(const std::string& path, const std::string& transferS
 TEST(HostileInput, DeeplyNestedSequencesAreRefusedBeforeAnyParser) {
   test::TempDir dir("openrad-hostile");
   const std::string path = headerOnly(dir.file("nested.dcm"));
-  std::string nested;
-  const int depth = 20000;
-  for (int i = 0; i < depth; ++i)
-    nested += tag(0x0040, 0xa730) + "SQ" + le16(0) + le32(0xffffffffu) + tag(0xfffe, 0xe000) + le32(0xffffffffu);
-  for (int i = 0; i < depth; ++i) nested += tag(0xfffe, 0xe00d) + le32(0) + tag(0xfffe, 0xe0dd) + le32(0);
-  append(path, nested + nativePixels(96, '\1'));
+  append(path, test::nestedSequences(20000) + nativePixels(96, '\1'));
   test::writeSlice(dir.file("good.dcm"), smallSlice("1.2.826.0.1.3680043.10.1234.1.2"));
   const auto r = io::loadPath(dir.path().string());
   ASSERT_EQ(r.allSeries().size(), 1u) << "the good file of the folder still loads";
