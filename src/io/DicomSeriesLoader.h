@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DicomDir.h"
 #include "LoadContext.h"
 #include "openrad/core/Study.h"
 
@@ -8,17 +9,9 @@
 
 namespace openrad::io::detail {
 
-/// Registers the DCMTK decoders (JPEG, JPEG-LS, RLE) once, thread-safely.
-void registerDicomCodecs();
-
-/// True when the file is a DICOMDIR (by name or by its media storage SOP class).
-bool isDicomDir(const std::string& path);
-
-/// Files referenced by a DICOMDIR (image records), resolved against its folder.
-std::vector<std::string> dicomDirFiles(const std::string& dicomdir, std::vector<core::LoadIssue>& issues);
-
-/// Loads DICOM files: parses headers in parallel, groups by patient/study/series, sorts slices
-/// along the slice normal, and decodes pixels in parallel into one buffer per series.
+/// Loads DICOM files: reads and validates headers in parallel (DicomHeader.h), plans one volume per series
+/// (SeriesPlanner.h: grouped by patient/study/series, slices sorted along the normal), and decodes pixels in
+/// parallel into one buffer per series (DicomDecoders.h). Every refusal is an issue naming its file.
 core::LoadResult loadDicomFiles(const std::vector<std::string>& files, const LoadContext& context);
 
 }  // namespace openrad::io::detail

@@ -91,8 +91,8 @@ void scanFolder(const fs::path& folder, Inputs& in, const detail::LoadContext& c
   for (const auto& f : folders) scanFolder(f, in, context, depth + 1);
 }
 
-core::LoadResult loadNifti(const std::string& file) {
-  auto image = readNifti(file);
+core::LoadResult loadNifti(const std::string& file, std::uint64_t maxBytes) {
+  auto image = readNifti(file, maxBytes);
   auto series = std::make_shared<core::Series>();
   auto& info = series->info;
   info.seriesUid = detail::fileUid(file, "series");
@@ -152,7 +152,7 @@ core::LoadResult loadPath(const std::string& path, const LoadOptions& options) {
   for (const auto& file : in.nifti) {
     next(file);
     try {
-      result.merge(loadNifti(file));
+      result.merge(loadNifti(file, maxImageBytes(options)));
     } catch (const IoError& e) {
       result.issues.push_back(core::LoadIssue{Sev::Error, file, e.reason()});
     } catch (const std::exception& e) {
@@ -162,7 +162,7 @@ core::LoadResult loadPath(const std::string& path, const LoadOptions& options) {
   for (const auto& file : in.plain) {
     next(file);
     try {
-      result.merge(detail::readPlainRadiograph(file));
+      result.merge(detail::readPlainRadiograph(file, maxImageBytes(options)));
     } catch (const IoError& e) {
       result.issues.push_back(core::LoadIssue{Sev::Error, file, e.reason()});
     } catch (const std::exception& e) {

@@ -1,4 +1,5 @@
 #include "openrad/io/Nifti.h"
+#include "openrad/io/Loader.h"
 
 #include "NiftiItk.h"
 
@@ -61,11 +62,27 @@ std::shared_ptr<core::Image> narrow(const std::vector<char>& buffer, std::size_t
 
 }  // namespace
 
-std::shared_ptr<core::Image> readNifti(const std::string& path) {
+std::shared_ptr<core::Image> readNifti(const std::string& path, std::uint64_t maxBytes) {
   try {
     detail::NiftiFile file(path);
     const detail::NiftiHeader& h = file.header();
     if (h.components != 1) throw IoError(path, "multi-component (RGB/vector) NIfTI is not supported");
+    // Sizes from the header, in 64 bits with a bound per axis (so the products cannot wrap), before any buffer.
+    const std::uint64_t limit = maxBytes > 0 ? maxBytes : maxImageBytes(LoadOptions{});
+    std::uint64_t voxels = 1, volumeVoxels = 1;
+    for (unsigned i = 0; i < h.dimensions; ++i) {
+      const auto n = static_cast<std::uint64_t>(h.size[i]);
+      if (n == 0 || n > (1u << 20)) throw IoError(path, "NIfTI dimension " + std::to_string(i + 1) + " is " + std::to_string(n));
+      voxels *= n;
+      if (i < 3) volumeVoxels *= n;
+      if (voxels > (1ull << 40)) throw IoError(path, "NIfTI header declares more than 2^40 voxels");
+    }
+    const std::uint64_t componentBytes = std::max<std::uint64_t>(1, detail::niftiComponentBytes(h.component));
+    // What is read (every volume of a 4D file) plus the image kept (up to 4 bytes a voxel).
+    const std::uint64_t need = voxels * componentBytes + volumeVoxels * 4;
+    if (need > limit)
+      throw IoError(path, "NIfTI image would need " + std::to_string(need >> 20) + " MiB, above the loader's limit of " +
+                              std::to_string(limit >> 20) + " MiB; not loaded");
     core::Geometry g;
     for (int i = 0; i < 3; ++i) {
       g.size[i] = static_cast<std::int64_t>(h.size[i]);
@@ -99,6 +116,8 @@ std::shared_ptr<core::Image> readNifti(const std::string& path) {
     }
   } catch (const IoError&) {
     throw;
+  } catch (const std::bad_alloc&) {
+    throw IoError(path, "not enough memory for the NIfTI image");
   } catch (const std::exception& e) {
     throw IoError(path, std::string("NIfTI read failed: ") + e.what());
   }

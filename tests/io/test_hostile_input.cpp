@@ -2,6 +2,7 @@
 // never costs the good files of its folder their load. Each file is written here, by DCMTK plus the raw bytes an
 // attacker would add; before the structure walk and the size checks these crashed, hung or loaded silently wrong.
 #include "openrad/io/Loader.h"
+#include "openrad/io/Nifti.h"
 
 #include "DicomBytes.h"
 #include "Requires.h"
@@ -14,6 +15,7 @@
 #include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcsequen.h>
 #include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -274,4 +276,53 @@ TEST(HostileInput, ADecoderThatAbortsCostsOnlyItsFile) {
   const core::LoadIssue* bad = issueFor(r, path);
   ASSERT_NE(bad, nullptr);
   EXPECT_NE(bad->message.find("could not be decoded"), std::string::npos) << bad->message;
+}
+
+// Finding 2 again, through the other door: a DICOMDIR given alone went straight to DCMTK's recursive reader.
+TEST(HostileInput, ADeeplyNestedDicomdirIsRefusedBeforeAnyParser) {
+  test::TempDir dir("openrad-hostile");
+  const std::string dicomdir = headerOnly(dir.file("DICOMDIR"));
+  append(dicomdir, test::nestedSequences(20000));
+  const auto r = io::loadPath(dicomdir);
+  EXPECT_TRUE(r.allSeries().empty());
+  const core::LoadIssue* bad = issueFor(r, dicomdir);
+  ASSERT_NE(bad, nullptr);
+  EXPECT_NE(bad->message.find("malformed DICOMDIR"), std::string::npos) << bad->message;
+}
+
+// Finding 8 for the other formats: a PNG or NIfTI header declaring a huge image was decoded (or allocated) before
+// any check; now the declared size meets the same ceiling as DICOM, by name, and the rest of the folder loads.
+TEST(HostileInput, PlainImagesAndNiftiDeclaringHugeSizesAreRefusedByName) {
+  test::TempDir dir("openrad-hostile");
+  const std::string good = dir.file("good.png"), huge = dir.file("huge.png");
+  cv::Mat film(40, 30, CV_16U, cv::Scalar(1234));
+  film.at<std::uint16_t>(3, 4) = 99;
+  ASSERT_TRUE(cv::imwrite(good, film));
+  {
+    std::ifstream in(good, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_EQ(bytes.compare(12, 4, "IHDR"), 0);
+    bytes.replace(16, 8, std::string("\x00\x01\x00\x00\x00\x01\x00\x00", 8));  // 65536 x 65536 (CRC left stale)
+    std::ofstream(huge, std::ios::binary) << bytes;
+  }
+  const std::string nifti = dir.file("huge.nii");
+  {
+    core::Geometry g;
+    g.size = {8, 8, 8};
+    io::writeNifti(core::Image(g, core::PixelType::Int16), nifti);
+    std::fstream f(nifti, std::ios::binary | std::ios::in | std::ios::out);
+    const std::int16_t dim[5] = {4, 8, 8, 8, 32000};  // nifti-1 dim[0..4] at byte 40: 32 000 volumes
+    f.seekp(40);
+    f.write(reinterpret_cast<const char*>(dim), sizeof dim);
+  }
+  io::LoadOptions options;
+  options.maxImageBytes = 16ull << 20;  // 16 MiB: the huge PNG needs 24 GiB, the NIfTI 32 MiB; the good PNG 6 KiB
+  const auto r = io::loadPath(dir.path().string(), options);
+  ASSERT_EQ(r.allSeries().size(), 1u) << "the good PNG still loads";
+  EXPECT_EQ(r.allSeries().front()->image->geometry().size[0], 30);
+  for (const std::string& file : {huge, nifti}) {
+    const core::LoadIssue* bad = issueFor(r, file);
+    ASSERT_NE(bad, nullptr) << file;
+    EXPECT_NE(bad->message.find("above the loader's limit"), std::string::npos) << bad->message;
+  }
 }
