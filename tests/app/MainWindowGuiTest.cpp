@@ -12,6 +12,7 @@
 #include "openrad/render/VolumeScene.h"
 
 #include "Requires.h"
+#include "DicomBytes.h"
 
 #include <gtest/gtest.h>
 
@@ -19,6 +20,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QImage>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QUrl>
 #include <QDragEnterEvent>
@@ -33,9 +35,11 @@
 #include <vtkCamera.h>
 #include <vtkRenderer.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 namespace {
@@ -499,4 +503,58 @@ TEST(MainWindowSession, EditsSurviveClosingAndReopeningTheStudy) {
   app::MainWindow third(options);
   ASSERT_TRUE(open(third));
   EXPECT_EQ(third.document().annotations(uid).landmarkSets.count("corners"), 1u);
+}
+
+// Issue 9: a folder that mixes a good series with hostile files (20 000 nested sequences, a file cut in half, a
+// non-DICOM file) opens: the good series shows, and the dialog lists each bad file with the reason.
+TEST(MainWindowHostile, AFolderWithHostileFilesShowsTheGoodSeriesAndNamesTheBadFiles) {
+  QTemporaryDir dir;
+  ASSERT_TRUE(dir.isValid());
+  core::SeriesInfo ct;
+  ct.modality = "CT";
+  io::DicomWriteOptions o;
+  o.rescaleIntercept = -1024;
+  o.uidSeed = "hostile-gui-ct";
+  const std::string folder = (dir.path() + "/mixed").toStdString();
+  const std::string uid = io::writeDicomSeries(*makeCt(), {"H-1", "Hostile^Folder", "", ""}, {}, ct, folder, o).seriesUid;
+  std::vector<std::filesystem::path> slices;
+  for (const auto& e : std::filesystem::directory_iterator(folder)) slices.push_back(e.path());
+  ASSERT_FALSE(slices.empty());
+  std::sort(slices.begin(), slices.end());
+  std::string bytes;
+  {
+    std::ifstream in(slices.front(), std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const std::string nested = folder + "/zz_nested.dcm", cut = folder + "/zz_cut.dcm", junk = folder + "/zz_junk.dcm";
+  std::ofstream(nested, std::ios::binary) << bytes << test::nestedSequences(20000);
+  std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  std::ofstream(junk, std::ios::binary) << std::string("DICM? no: a text file that happens to end in .dcm\n");
+
+  app::MainWindow::Options options;
+  options.volumeView = false;
+  options.errorDialogs = true;  // what a user sees
+  options.rememberRecent = false;
+  options.sessionsRoot = dir.path() + "/sessions";
+  app::MainWindow w(options);
+  w.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&w));
+  QSignalSpy finished(&w, &app::MainWindow::loadFinished);
+  w.openPaths({QString::fromStdString(folder)});
+  ASSERT_TRUE(finished.wait(60000));
+  EXPECT_EQ(w.studyBrowser()->seriesCount(), 1);
+  ASSERT_NE(w.sliceView()->series(), nullptr);
+  EXPECT_EQ(w.sliceView()->series()->info.seriesUid, uid);
+  // The hostile copy shares the good slice's position, so the series keeps all its slices.
+  EXPECT_EQ(w.sliceView()->series()->image->geometry().size[2], 40);
+  QMessageBox* box = w.findChild<QMessageBox*>();
+  ASSERT_NE(box, nullptr) << "files that failed are reported in a dialog";
+  const QString details = box->detailedText();
+  EXPECT_TRUE(details.contains("zz_nested.dcm")) << details.toStdString();
+  EXPECT_TRUE(details.contains("nested deeper")) << details.toStdString();
+  EXPECT_TRUE(details.contains("zz_cut.dcm")) << details.toStdString();
+  EXPECT_TRUE(details.contains("zz_junk.dcm")) << details.toStdString();
+  EXPECT_TRUE(box->text().contains("Everything else that loaded is open")) << box->text().toStdString();
+  QImage shot = w.grab().toImage();
+  if (const char* out = std::getenv("OPENRAD_TEST_SCREENSHOT")) shot.save(QString::fromUtf8(out));
 }
