@@ -21,23 +21,11 @@ bool isDicomDir(const std::string& path) {
   return name == "DICOMDIR";
 }
 
-std::vector<std::string> dicomDirFiles(const std::string& dicomdir, std::vector<core::LoadIssue>& issues) {
-  registerDicomCodecs();
+namespace {
+
+/// The records' files (DCMTK parses the DICOMDIR: its structure has been walked already).
+std::vector<std::string> referencedFiles(const std::string& dicomdir, std::vector<core::LoadIssue>& issues) {
   std::vector<std::string> files;
-  // The same first look as every DICOM file gets: only a regular file, its structure walked before DCMTK parses it.
-  std::error_code typeError;
-  if (fs::status(dicomdir, typeError).type() != fs::file_type::regular) {
-    issues.push_back(
-        core::LoadIssue{core::LoadIssue::Severity::Error, dicomdir, "DICOMDIR is not a regular file; skipped"});
-    return files;
-  }
-  try {
-    (void)scanDicomStructure(dicomdir);
-  } catch (const StructureError& e) {
-    issues.push_back(core::LoadIssue{core::LoadIssue::Severity::Error, dicomdir,
-                                     std::string("malformed DICOMDIR, not parsed: ") + e.what()});
-    return files;
-  }
   DcmFileFormat file;
   const OFCondition status = file.loadFile(OFFilename(dicomdir.c_str()), EXS_Unknown, EGL_noChange, kLazyReadLength);
   if (status.bad()) {
@@ -108,6 +96,39 @@ std::vector<std::string> dicomDirFiles(const std::string& dicomdir, std::vector<
     }
     if (seen.insert(p.string()).second) files.push_back(p.string());
   }
+  return files;
+}
+
+}  // namespace
+
+std::vector<std::string> dicomDirFiles(const std::string& dicomdir, std::vector<core::LoadIssue>& issues) {
+  registerDicomCodecs();
+  std::vector<std::string> files;
+  const std::size_t issuesBefore = issues.size();
+  // The same first look as every DICOM file gets: only a regular file, its structure walked before DCMTK parses it.
+  std::error_code typeError;
+  if (fs::status(dicomdir, typeError).type() != fs::file_type::regular) {
+    issues.push_back(
+        core::LoadIssue{core::LoadIssue::Severity::Error, dicomdir, "DICOMDIR is not a regular file; skipped"});
+    return files;
+  }
+  try {
+    (void)scanDicomStructure(dicomdir);
+  } catch (const StructureError& e) {
+    issues.push_back(core::LoadIssue{core::LoadIssue::Severity::Error, dicomdir,
+                                     std::string("malformed DICOMDIR, not parsed: ") + e.what()});
+    return files;
+  }
+  try {
+    files = referencedFiles(dicomdir, issues);
+  } catch (const std::exception& e) {
+    // DCMTK 3.6.7 throws out of loadFile on some damaged records (std::out_of_range from DcmByteString::verify).
+    issues.push_back(
+        core::LoadIssue{core::LoadIssue::Severity::Error, dicomdir, std::string("unreadable DICOMDIR: ") + e.what()});
+    return {};
+  }
+  if (files.empty() && issues.size() == issuesBefore)
+    issues.push_back(core::LoadIssue{core::LoadIssue::Severity::Error, dicomdir, "DICOMDIR references no image file"});
   return files;
 }
 

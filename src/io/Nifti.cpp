@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <vector>
 
@@ -83,6 +84,16 @@ std::shared_ptr<core::Image> readNifti(const std::string& path, std::uint64_t ma
     if (need > limit)
       throw IoError(path, "NIfTI image would need " + std::to_string(need >> 20) + " MiB, above the loader's limit of " +
                               std::to_string(limit >> 20) + " MiB; not loaded");
+    if (!h.compressed) {
+      // An uncompressed file holds its voxels: a header that declares more than the file has is refused here, not
+      // by a read that runs dry after the allocation.
+      std::error_code ec;
+      const std::uint64_t fileBytes = std::filesystem::file_size(path, ec);
+      const std::uint64_t declared = h.dataOffset + voxels * componentBytes;
+      if (!ec && declared > fileBytes)
+        throw IoError(path, "NIfTI file holds " + std::to_string(fileBytes) + " bytes; its header declares " +
+                                std::to_string(declared) + " (truncated file?)");
+    }
     core::Geometry g;
     for (int i = 0; i < 3; ++i) {
       g.size[i] = static_cast<std::int64_t>(h.size[i]);

@@ -5,7 +5,13 @@
 #include <itkImageIORegion.h>
 #include <itkNiftiImageIO.h>
 
+#include <zlib.h>
+
 #include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <tuple>
+#include <utility>
 #include <stdexcept>
 #include <vector>
 
@@ -53,6 +59,67 @@ bool endsWithGz(const std::string& s) {
   return s.size() >= 3 && (s.compare(s.size() - 3, 3, ".gz") == 0 || s.compare(s.size() - 3, 3, ".GZ") == 0);
 }
 
+/// The raw header's fields that ITK turns into an orientation matrix (vnl's SVD aborts the process on a non-finite
+/// one) must be finite; returns the voxel data's offset and whether the file is gzip-compressed. gzread reads plain
+/// files as they are, so one path serves .nii and .nii.gz.
+std::pair<std::uint64_t, bool> checkRawHeader(const std::string& path) {
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (!f) throw std::runtime_error("cannot open the file");
+  unsigned char b[540] = {};
+  const int got = gzread(f, b, sizeof b);
+  const bool compressed = gzdirect(f) == 0;
+  gzclose(f);
+  if (got < 348) throw std::runtime_error("NIfTI header cut short (" + std::to_string(std::max(got, 0)) + " bytes)");
+  const auto raw32 = [&](int at) {
+    std::uint32_t v;
+    std::memcpy(&v, b + at, 4);
+    return v;
+  };
+  const std::uint32_t first = raw32(0);
+  const bool swap = first == __builtin_bswap32(348) || first == __builtin_bswap32(540);
+  const std::uint32_t size = swap ? __builtin_bswap32(first) : first;
+  if (size != 348 && size != 540) throw std::runtime_error("not a NIfTI-1 or NIfTI-2 header (sizeof_hdr " + std::to_string(size) + ")");
+  if (size == 540 && got < 540) throw std::runtime_error("NIfTI-2 header cut short");
+  const auto u32 = [&](int at) { return swap ? __builtin_bswap32(raw32(at)) : raw32(at); };
+  const auto u64 = [&](int at) {
+    std::uint64_t v;
+    std::memcpy(&v, b + at, 8);
+    return swap ? __builtin_bswap64(v) : v;
+  };
+  const auto i16 = [&](int at) {
+    std::uint16_t v;
+    std::memcpy(&v, b + at, 2);
+    return static_cast<std::int16_t>(swap ? __builtin_bswap16(v) : v);
+  };
+  const auto f32 = [&](int at) {
+    const std::uint32_t bits = u32(at);
+    float v;
+    std::memcpy(&v, &bits, 4);
+    return static_cast<double>(v);
+  };
+  const auto f64 = [&](int at) {
+    const std::uint64_t bits = u64(at);
+    double v;
+    std::memcpy(&v, &bits, 8);
+    return v;
+  };
+  const bool v1 = size == 348;
+  const auto real = [&](int at1, int at2) { return v1 ? f32(at1) : f64(at2); };
+  const int qform = v1 ? i16(252) : static_cast<std::int32_t>(u32(344));
+  const int sform = v1 ? i16(254) : static_cast<std::int32_t>(u32(348));
+  const auto finite = [&](const char* what, int at1, int at2, int count) {
+    for (int i = 0; i < count; ++i)
+      if (!std::isfinite(real(at1 + 4 * i, at2 + 8 * i)))
+        throw std::runtime_error(std::string("NIfTI header has a non-finite ") + what);
+  };
+  finite("pixdim", 80, 112, 3);  // pixdim[1..3]
+  if (qform > 0) finite("quaternion or offset (qform)", 256, 352, 6);
+  if (sform > 0) finite("affine row (sform)", 280, 400, 12);
+  const double offset = v1 ? f32(108) : static_cast<double>(static_cast<std::int64_t>(u64(168)));
+  if (!std::isfinite(offset) || offset < 0 || offset > 1e12) throw std::runtime_error("NIfTI vox_offset out of range");
+  return {static_cast<std::uint64_t>(offset), compressed};
+}
+
 }  // namespace
 
 std::size_t niftiComponentBytes(NiftiComponent c) {
@@ -82,6 +149,7 @@ NiftiFile::NiftiFile(const std::string& path) : m_impl(std::make_unique<Impl>())
     m_impl->io = itk::NiftiImageIO::New();
     auto& io = m_impl->io;
     if (!io->CanReadFile(path.c_str())) throw std::runtime_error("not a readable NIfTI file");
+    std::tie(m_header.dataOffset, m_header.compressed) = checkRawHeader(path);
     io->SetFileName(path);
     io->ReadImageInformation();
     const unsigned dims = io->GetNumberOfDimensions();

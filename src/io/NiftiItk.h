@@ -22,6 +22,8 @@ struct NiftiHeader {
   std::array<double, 9> direction{1, 0, 0, 0, 1, 0, 0, 0, 1};  ///< column-major: direction[c * 3 + r]
   NiftiComponent component = NiftiComponent::Float32;
   unsigned components = 1;
+  std::uint64_t dataOffset = 0;  ///< vox_offset: where the voxels start (in the inflated stream when compressed)
+  bool compressed = false;       ///< gzip-compressed (.nii.gz)
 };
 
 /// Bytes per component.
