@@ -13,6 +13,7 @@
 #include <fstream>
 #include <system_error>
 
+#include <cerrno>
 #include <csignal>
 
 #include <pthread.h>
@@ -58,7 +59,16 @@ struct Scratch {
       const char* tmp = std::getenv("TMPDIR");
       base = tmp && *tmp ? tmp : "/tmp";
     }
-    std::string pattern = (base / "openrad-fuzz-XXXXXX").string();
+    // A process that died on a finding could not remove its folder: remove those of processes that are gone.
+    const std::string prefix = "openrad-fuzz-";
+    for (const auto& e : fs::directory_iterator(base, ec)) {
+      const std::string name = e.path().filename().string();
+      if (name.rfind(prefix, 0) != 0) continue;
+      const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+      std::error_code removeError;
+      if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), removeError);
+    }
+    std::string pattern = (base / (prefix + std::to_string(::getpid()) + "-XXXXXX")).string();
     if (!::mkdtemp(pattern.data())) harnessFault("cannot create a scratch folder under " + base.string());
     path = pattern;
   }

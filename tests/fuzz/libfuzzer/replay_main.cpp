@@ -2,58 +2,18 @@
 // tests/fuzz/regressions/<target>/ run in the ordinary (gcc) test suite. Each argument is a file or a folder (its
 // regular files, recursively, sorted). A folder that is missing or holds no file is a failure: a regression set
 // that silently became empty would test nothing.
-//
-// Like libFuzzer's -malloc_limit_mb, a single C++ allocation beyond OPENRAD_REPLAY_MALLOC_LIMIT_MB (default 2560, the
-// campaign's -rss_limit_mb) aborts: a small file that makes the loader ask for gigabytes is a finding even on a machine
-// that could grant them (and without ASan, which reports it in build-fuzz).
+// Linked with replay_alloc.cpp, which caps single allocations as libFuzzer's -malloc_limit_mb does.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <new>
 #include <string>
 #include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
-namespace {
-
-std::size_t allocationLimit() {
-  static const std::size_t limit = [] {
-    const char* env = std::getenv("OPENRAD_REPLAY_MALLOC_LIMIT_MB");
-    const unsigned long long mb = env && *env ? std::strtoull(env, nullptr, 10) : 2560ull;
-    return static_cast<std::size_t>(mb) << 20;
-  }();
-  return limit;
-}
-
-void* allocate(std::size_t size) {
-  if (size > allocationLimit()) {
-    std::fprintf(stderr, "replay: one allocation of %zu bytes, beyond the %zu MB limit (OPENRAD_REPLAY_MALLOC_LIMIT_MB)\n",
-                 size, allocationLimit() >> 20);
-    std::abort();
-  }
-  return std::malloc(size == 0 ? 1 : size);
-}
-
-}  // namespace
-
-void* operator new(std::size_t size) {
-  if (void* p = allocate(size)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return allocate(size); }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return allocate(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 int main(int argc, char** argv) {
   namespace fs = std::filesystem;
