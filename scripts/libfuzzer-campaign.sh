@@ -6,6 +6,8 @@
 # and prints one line: executions, coverage (cov/ft of libFuzzer's last stats line), findings. Exit 0 when clean;
 # 1 on any crash, leak, timeout (hang) or out-of-memory (the input is kept under build-fuzz/findings/TARGET/);
 # 77 (skipped) when build-fuzz has no such binary, except with CI=true, where that is a failure (1).
+# To look past a known finding: OPENRAD_LIBFUZZER_ARGS (more libFuzzer flags), OPENRAD_ASAN_EXTRA (more ASAN_OPTIONS,
+# e.g. allocator_may_return_null=1), OPENRAD_FUZZ_ALLOW_SILENT=1 (a file giving no series and no issue is not a finding).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -86,7 +88,7 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 start=$(date +%s)
 "$BIN" -seed="$SEED" -max_total_time="$SECONDS_RUN" -timeout=25 -rss_limit_mb=2560 -max_len="$MAXLEN" \
   -detect_leaks=1 -print_final_stats=1 -error_exitcode=1 -timeout_exitcode=1 -artifact_prefix="$WORK/artifacts/" \
-  "${dict[@]}" "$WORK/corpus" "$SEEDS/$TARGET" >"$LOG" 2>&1
+  "${dict[@]}" ${OPENRAD_LIBFUZZER_ARGS:-} "$WORK/corpus" "$SEEDS/$TARGET" >"$LOG" 2>&1
 rc=$?
 elapsed=$(( $(date +%s) - start ))
 
