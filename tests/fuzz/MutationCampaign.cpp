@@ -196,6 +196,24 @@ std::string readFile(const std::string& path) {
 
 }  // namespace
 
+/// The child of a command campaign: runs the command on one file, its output into `output`.
+[[noreturn]] void execInChild(const std::vector<std::string>& command, const std::string& path, const std::string& output,
+                              std::uint64_t memoryLimit) {
+  const int out = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (out >= 0) {
+    ::dup2(out, 1);
+    ::dup2(out, 2);
+  }
+  rlimit limit{memoryLimit, memoryLimit};
+  ::setrlimit(RLIMIT_AS, &limit);
+  std::vector<char*> argv;
+  for (const auto& a : command) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(const_cast<char*>(path.c_str()));
+  argv.push_back(nullptr);
+  ::execvp(argv[0], argv.data());
+  ::_exit(127);
+}
+
 std::vector<std::string> dicomFilesUnder(const std::string& folder) {
   std::vector<std::string> out;
   std::error_code ec;
@@ -250,7 +268,10 @@ CampaignResult runCampaign(const CampaignOptions& options, bool verbose) {
       const std::string path = (fs::path(options.workDir) / name).string();
       std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
       const pid_t pid = ::fork();
-      if (pid == 0) loadInChild(path, options.memoryLimit);
+      if (pid == 0) {
+        if (options.command.empty()) loadInChild(path, options.memoryLimit);
+        execInChild(options.command, path, path + ".out", options.memoryLimit);
+      }
       if (pid < 0) {
         ++result.exceptions;
         result.failures.push_back("fork failed: " + description);
@@ -284,6 +305,20 @@ CampaignResult runCampaign(const CampaignOptions& options, bool verbose) {
         ++result.crashes;
         fail(r, std::string("crash (") + strsignal(WTERMSIG(status)) + ")");
       }
+    } else if (WIFEXITED(status) && !options.command.empty()) {
+      const int code = WEXITSTATUS(status);
+      const std::string output = readFile(r.path + ".out");
+      if (code == 0) {
+        ++result.loaded;
+      } else if ((code == 1 || code == 2) && output.find(fs::path(r.path).filename().string()) != std::string::npos) {
+        ++result.refused;
+      } else if (code == 1 || code == 2) {
+        ++result.silent;
+        fail(r, "exit " + std::to_string(code) + " without a message naming the file");
+      } else {
+        ++result.exceptions;
+        fail(r, "exit status " + std::to_string(code) + ": " + output.substr(0, 200));
+      }
     } else if (WIFEXITED(status)) {
       switch (WEXITSTATUS(status)) {
         case 0: ++result.loaded; break;
@@ -294,6 +329,7 @@ CampaignResult runCampaign(const CampaignOptions& options, bool verbose) {
     }
     std::error_code ec;
     fs::remove(r.path, ec);
+    fs::remove(r.path + ".out", ec);
     if (verbose && result.files % 100 == 0 && running.empty() == false)
       std::fprintf(stderr, "\r%d/%d mutants", result.files, options.count);
   }

@@ -20,6 +20,11 @@ struct CampaignOptions {
   int parallel = 2;                ///< children at once
   std::string workDir;             ///< where mutants are written (required)
   std::string keepDir;             ///< when set, mutants that crashed, hung or failed silently are copied here
+  /// When set, each mutant is given to this program instead of io::loadPath in a forked child: the mutant's path is
+  /// appended as the last argument (e.g. {"build/src/cli/openrad-cli", "info"}). Exit 0 counts as loaded; exit 1 or 2
+  /// as refused when the program's output names the mutant, else as a silent failure; any other exit status as an
+  /// escaped exception; a signal as a crash.
+  std::vector<std::string> command;
 };
 
 struct CampaignResult {
@@ -28,7 +33,7 @@ struct CampaignResult {
   int refused = 0;       ///< no series, and an issue naming the file says why
   int crashes = 0;       ///< the child died on a signal
   int hangs = 0;         ///< the child ran past the timeout
-  int exceptions = 0;    ///< an exception escaped io::loadPath
+  int exceptions = 0;    ///< an exception escaped io::loadPath (or the command exited with an unexpected status)
   int silent = 0;        ///< no series and no issue naming the file
   std::vector<std::string> failures;  ///< one line per crash/hang/exception/silent failure: mutant, seed, mutation
   bool clean() const { return crashes == 0 && hangs == 0 && exceptions == 0 && silent == 0; }

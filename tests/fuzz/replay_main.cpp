@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
   app.add_option("--parallel", o.parallel, "Children at once");
   app.add_option("--work", o.workDir, "Scratch folder")->required();
   app.add_option("--keep", o.keepDir, "Copy failing mutants here");
+  app.add_option("--exec", o.command,
+                 "Run this program on each mutant instead of io::loadPath (the mutant's path is appended), e.g. "
+                 "--exec build/src/cli/openrad-cli info");
   CLI11_PARSE(app, argc, argv);
   for (const auto& f : seedFolders) {
     if (std::filesystem::is_directory(f)) {
