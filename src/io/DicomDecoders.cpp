@@ -116,47 +116,22 @@ struct GdcmPixels {
   std::string photometric;
 };
 
-/// Decodes a whole file with GDCM in a child process (see Isolation.h); throws DecodeError.
-GdcmPixels decodeWithGdcm(const std::string& path, const std::string& transferSyntax) {
-  std::string bytes;
-  try {
-    bytes = runIsolated("GDCM's decoder (transfer syntax " + transferSyntax + ")", [&] {
-      gdcm::ImageReader reader;
-      reader.SetFileName(path.c_str());
-      if (!reader.Read()) throw DecodeError("GDCM could not read the file (transfer syntax " + transferSyntax + ")");
-      const gdcm::Image& image = reader.GetImage();
-      const gdcm::PixelFormat pf = image.GetPixelFormat();
-      const unsigned long length = image.GetBufferLength();
-      std::string out(6 * sizeof(std::int32_t), '\0');
-      const std::int32_t format[6] = {pf.GetBitsAllocated(),
-                                      pf.GetBitsStored(),
-                                      pf.GetHighBit(),
-                                      pf.GetSamplesPerPixel(),
-                                      pf.GetPixelRepresentation() == 1,
-                                      image.GetPlanarConfiguration() == 1};
-      std::memcpy(out.data(), format, sizeof format);
-      const std::string model = gdcm::PhotometricInterpretation::GetPIString(image.GetPhotometricInterpretation());
-      out += model + '\n';
-      const std::size_t at = out.size();
-      out.resize(at + length);
-      if (length == 0 || !image.GetBuffer(out.data() + at))
-        throw DecodeError("GDCM could not decode the pixel data (transfer syntax " + transferSyntax + ")");
-      return out;
-    });
-  } catch (const IsolatedFailure& e) {
-    throw DecodeError(e.what());
-  }
+/// Decodes a whole file with GDCM (in the isolated child: see decodeFrames); throws DecodeError.
+GdcmPixels readWithGdcm(const std::string& path, const std::string& transferSyntax) {
+  gdcm::ImageReader reader;
+  reader.SetFileName(path.c_str());
+  if (!reader.Read()) throw DecodeError("GDCM could not read the file (transfer syntax " + transferSyntax + ")");
+  const gdcm::Image& image = reader.GetImage();
+  const gdcm::PixelFormat pf = image.GetPixelFormat();
   GdcmPixels p;
-  std::int32_t format[6];
-  const std::size_t newline = bytes.find('\n', sizeof format);
-  if (bytes.size() < sizeof format || newline == std::string::npos)
-    throw DecodeError("GDCM's decoder returned no image");
-  std::memcpy(format, bytes.data(), sizeof format);
-  p.bitsAllocated = format[0], p.bitsStored = format[1], p.highBit = format[2], p.samples = format[3];
-  p.isSigned = format[4] != 0, p.planar = format[5] != 0;
-  p.photometric = bytes.substr(sizeof format, newline - sizeof format);
-  bytes.erase(0, newline + 1);
-  p.buffer = std::move(bytes);
+  p.bitsAllocated = pf.GetBitsAllocated(), p.bitsStored = pf.GetBitsStored(), p.highBit = pf.GetHighBit();
+  p.samples = pf.GetSamplesPerPixel();
+  p.isSigned = pf.GetPixelRepresentation() == 1, p.planar = image.GetPlanarConfiguration() == 1;
+  p.photometric = gdcm::PhotometricInterpretation::GetPIString(image.GetPhotometricInterpretation());
+  const unsigned long length = image.GetBufferLength();
+  p.buffer.resize(length);
+  if (length == 0 || !image.GetBuffer(p.buffer.data()))
+    throw DecodeError("GDCM could not decode the pixel data (transfer syntax " + transferSyntax + ")");
   return p;
 }
 
@@ -166,6 +141,7 @@ GdcmPixels decodeWithGdcm(const std::string& path, const std::string& transferSy
 class NativeDirectDecoder final : public PixelDecoder {
  public:
   const char* name() const override { return "direct read"; }
+  bool isolated(const DicomFile&) const override { return false; }
   bool threadSafe() const override { return true; }  // reads only what the header reader stored
   void decode(DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) const override {
     const ImageHeader& h = file.header;
@@ -243,6 +219,7 @@ class NativeDirectDecoder final : public PixelDecoder {
 class DcmtkDecoder final : public PixelDecoder {
  public:
   const char* name() const override { return "DCMTK"; }
+  bool isolated(const DicomFile& file) const override { return file.encapsulated; }
   void decode(DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) const override {
     const ImageHeader& h = file.header;
     DcmDataset* ds = &dataset(file);
@@ -296,6 +273,7 @@ class DcmtkDecoder final : public PixelDecoder {
 class DicomImageDecoder final : public PixelDecoder {
  public:
   const char* name() const override { return "DCMTK DicomImage"; }
+  bool isolated(const DicomFile& file) const override { return file.encapsulated; }
   void decode(DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) const override {
     const ImageHeader& h = file.header;
     DcmDataset* ds = &dataset(file);
@@ -359,6 +337,7 @@ class DicomImageDecoder final : public PixelDecoder {
 class GdcmDecoder final : public PixelDecoder {
  public:
   const char* name() const override { return "GDCM"; }
+  bool isolated(const DicomFile&) const override { return true; }
   void decode(DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) const override {
     const ImageHeader& h = file.header;
     const std::int64_t pixels = static_cast<std::int64_t>(h.rows) * h.cols;
@@ -368,8 +347,7 @@ class GdcmDecoder final : public PixelDecoder {
     if (h.bitsAllocated % 8 != 0)
       throw DecodeError("BitsAllocated " + std::to_string(h.bitsAllocated) + " in transfer syntax " +
                         h.transferSyntaxUid + " is not supported");
-    // GDCM asserts (aborts) and has corrupted memory on hostile streams: it decodes in a child process.
-    GdcmPixels decoded = decodeWithGdcm(h.path, h.transferSyntaxUid);
+    GdcmPixels decoded = readWithGdcm(h.path, h.transferSyntaxUid);
     std::string buffer = std::move(decoded.buffer);
     int bitsAllocated = decoded.bitsAllocated;
     int bitsStored = decoded.bitsStored, highBit = decoded.highBit;
@@ -412,6 +390,7 @@ class GdcmDecoder final : public PixelDecoder {
 class Jpeg2000Decoder final : public PixelDecoder {
  public:
   const char* name() const override { return "OpenJPEG"; }
+  bool isolated(const DicomFile&) const override { return true; }
   bool threadSafe() const override { return true; }  // reads the fragments the structure walk found, not DCMTK
   void decode(DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) const override {
     const ImageHeader& h = file.header;
@@ -440,6 +419,7 @@ class Jpeg2000Decoder final : public PixelDecoder {
 class FloatDataDecoder final : public PixelDecoder {
  public:
   const char* name() const override { return "float data"; }
+  bool isolated(const DicomFile&) const override { return false; }
   void decode(DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) const override {
     DcmDataset* ds = &dataset(file);
     const std::int64_t pixels = static_cast<std::int64_t>(file.header.rows) * file.header.cols;
@@ -466,6 +446,36 @@ class FloatDataDecoder final : public PixelDecoder {
 };
 
 const NativeDirectDecoder kNativeDirect;
+
+/// Runs `decoder` on the task in a child process: the child decodes and converts the frames into slices of its own
+/// buffer (first byte: whether a value overflowed the output type), the parent copies them into the volume.
+void decodeIsolated(const PixelDecoder& decoder, DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) {
+  const std::size_t n = frames.size(), sliceBytes = target.sliceBytes;
+  const std::string what = std::string(decoder.name()) + "'s decoder (transfer syntax " +
+                           (file.header.transferSyntaxUid.empty() ? "unknown" : file.header.transferSyntaxUid) + ")";
+  std::string bytes;
+  try {
+    bytes = runIsolated(what, [&] {
+      std::string out(1 + n * sliceBytes, '\0');
+      std::atomic<bool> overflow{false};
+      DecodeTarget local = target;
+      local.base = reinterpret_cast<std::byte*>(out.data() + 1);
+      local.overflow = &overflow;
+      FrameSlots slots;
+      for (std::size_t i = 0; i < n; ++i) slots.emplace_back(frames[i].first, static_cast<std::int64_t>(i));
+      decoder.decode(file, slots, local);
+      out[0] = overflow ? 1 : 0;
+      return out;
+    });
+  } catch (const IsolatedFailure& e) {
+    throw DecodeError(e.what());
+  }
+  if (bytes.size() != 1 + n * sliceBytes) throw DecodeError(what + " returned " + std::to_string(bytes.size()) + " bytes");
+  if (bytes[0]) target.overflow->store(true);
+  for (std::size_t i = 0; i < n; ++i)
+    std::memcpy(target.base + frames[i].second * static_cast<std::int64_t>(sliceBytes), bytes.data() + 1 + i * sliceBytes,
+                sliceBytes);
+}
 
 }  // namespace
 
@@ -514,7 +524,10 @@ void decodeFrames(DicomFile& file, const FrameSlots& frames, const DecodeTarget&
     try {
       std::unique_lock<std::mutex> lock(file.mutex, std::defer_lock);
       if (!decoder.threadSafe()) lock.lock();
-      decoder.decode(file, frames, target);
+      if (target.isolate && decoder.isolated(file))
+        decodeIsolated(decoder, file, frames, target);
+      else
+        decoder.decode(file, frames, target);
       return;
     } catch (const std::exception& e) {
       errors += (errors.empty() ? "" : "; ") + std::string(decoder.name()) + ": " + e.what();

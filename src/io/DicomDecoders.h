@@ -11,8 +11,11 @@
 //    has been compared with the header), float data as it is, GDCM for the rest;
 //  - a compressed stream DCMTK refused gets one more try in GDCM; native data DCMTK refused never does (the
 //    rejection of a careful decoder is not retried in a careless one);
-//  - GDCM (whose assertions abort and whose codecs have corrupted memory on hostile streams) only ever runs in a
-//    child process with a time and memory limit (Isolation.h).
+//  - every decoder of compressed data (DCMTK's JPEG, JPEG-LS and RLE codecs, OpenJPEG, GDCM: third-party code
+//    whose assertions abort and whose codecs have crashed and corrupted memory on hostile streams) runs in a child
+//    process with a time and memory limit (Isolation.h); the child decodes and converts the task's frames into its own
+//    buffer and the parent copies the slices into the volume, so an abort, a corruption or a hang costs that file only.
+//    Native data, which our own checks bound completely, is decoded in the process.
 
 #include "DicomHeader.h"
 #include "PixelConvert.h"
@@ -38,6 +41,7 @@ struct DecodeTarget {
   std::byte* base = nullptr;              ///< the volume's first byte
   std::size_t sliceBytes = 0;             ///< bytes per slice of the volume
   std::atomic<bool>* overflow = nullptr;  ///< set when a value did not fit (the volume is then re-read as float)
+  bool isolate = true;  ///< decoders that ask for it run in a child process (LoadOptions::isolateDecoders)
 };
 
 /// (frame number in the file, destination slice in the volume)
@@ -52,6 +56,9 @@ class PixelDecoder {
   /// unless the decoder says it needs no DCMTK object (threadSafe()).
   virtual void decode(DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) const = 0;
   virtual bool threadSafe() const { return false; }
+  /// Whether this decoder, on this file, sees a stream no check of ours can vouch for (compressed data), and so runs
+  /// in a child process (decodeFrames).
+  virtual bool isolated(const DicomFile& file) const = 0;
 };
 
 /// The decoder for a header's choice.

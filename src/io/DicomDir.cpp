@@ -1,9 +1,5 @@
 #include "DicomDir.h"
-#include "DicomHeader.h"
 #include "DicomStructure.h"
-
-#include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcfilefo.h>
 
 #include <algorithm>
 #include <cctype>
@@ -23,29 +19,17 @@ bool isDicomDir(const std::string& path) {
 
 namespace {
 
-/// The records' files (DCMTK parses the DICOMDIR: its structure has been walked already).
-std::vector<std::string> referencedFiles(const std::string& dicomdir, std::vector<core::LoadIssue>& issues) {
+/// The records' files, resolved component by component against the DICOMDIR's folder.
+std::vector<std::string> resolve(const std::string& dicomdir, const std::vector<std::string>& fileIds,
+                                 std::vector<core::LoadIssue>& issues) {
   std::vector<std::string> files;
-  DcmFileFormat file;
-  const OFCondition status = file.loadFile(OFFilename(dicomdir.c_str()), EXS_Unknown, EGL_noChange, kLazyReadLength);
-  if (status.bad()) {
-    issues.push_back(core::LoadIssue{core::LoadIssue::Severity::Error, dicomdir,
-                                     std::string("unreadable DICOMDIR: ") + status.text()});
-    return files;
-  }
-  DcmSequenceOfItems* records = nullptr;
-  if (file.getDataset()->findAndGetSequence(DCM_DirectoryRecordSequence, records).bad() || !records) {
-    issues.push_back(core::LoadIssue{core::LoadIssue::Severity::Error, dicomdir, "DICOMDIR without directory records"});
-    return files;
-  }
   const fs::path root = fs::path(dicomdir).parent_path();
   std::set<std::string> seen;
-  for (unsigned long i = 0; i < records->card(); ++i) {
-    OFString id;
-    if (records->getItem(i)->findAndGetOFStringArray(DCM_ReferencedFileID, id).bad() || id.empty()) continue;
+  for (const std::string& id : fileIds) {
+    if (id.empty()) continue;
     // Resolve component by component, case-insensitively (media IDs are upper case).
     fs::path p = root;
-    std::stringstream parts(id.c_str());
+    std::stringstream parts(id);
     std::string part;
     bool found = true;
     bool confined = true;
@@ -84,14 +68,14 @@ std::vector<std::string> referencedFiles(const std::string& dicomdir, std::vecto
       confined = !ec && !rel.empty() && *rel.begin() != "..";
     }
     if (!confined) {
-      issues.push_back(core::LoadIssue{
-          core::LoadIssue::Severity::Error, dicomdir,
-          std::string("ReferencedFileID \"") + id.c_str() + "\" points outside the DICOMDIR's folder; not opened"});
+      issues.push_back(
+          core::LoadIssue{core::LoadIssue::Severity::Error, dicomdir,
+                          "ReferencedFileID \"" + id + "\" points outside the DICOMDIR's folder; not opened"});
       continue;
     }
     if (!found) {
-      issues.push_back(core::LoadIssue{core::LoadIssue::Severity::Error, (root / id.c_str()).string(),
-                                       "file listed in DICOMDIR not found"});
+      issues.push_back(
+          core::LoadIssue{core::LoadIssue::Severity::Error, (root / id).string(), "file listed in DICOMDIR not found"});
       continue;
     }
     if (seen.insert(p.string()).second) files.push_back(p.string());
@@ -102,31 +86,30 @@ std::vector<std::string> referencedFiles(const std::string& dicomdir, std::vecto
 }  // namespace
 
 std::vector<std::string> dicomDirFiles(const std::string& dicomdir, std::vector<core::LoadIssue>& issues) {
-  registerDicomCodecs();
   std::vector<std::string> files;
   const std::size_t issuesBefore = issues.size();
-  // The same first look as every DICOM file gets: only a regular file, its structure walked before DCMTK parses it.
+  // Only a regular file (a FIFO would block).
   std::error_code typeError;
   if (fs::status(dicomdir, typeError).type() != fs::file_type::regular) {
     issues.push_back(
         core::LoadIssue{core::LoadIssue::Severity::Error, dicomdir, "DICOMDIR is not a regular file; skipped"});
     return files;
   }
+  // The records are read by the structure walk itself (no DCMTK: its DICOMDIR parser threw out of loadFile and
+  // leaked on damaged records): iterative, bounded, and the ReferencedFileIDs come out as they are stored.
+  StructureScan scan;
   try {
-    (void)scanDicomStructure(dicomdir);
-  } catch (const StructureError& e) {
+    scan = scanDicomStructure(dicomdir);
+  } catch (const std::exception& e) {
     issues.push_back(core::LoadIssue{core::LoadIssue::Severity::Error, dicomdir,
                                      std::string("malformed DICOMDIR, not parsed: ") + e.what()});
     return files;
   }
-  try {
-    files = referencedFiles(dicomdir, issues);
-  } catch (const std::exception& e) {
-    // DCMTK 3.6.7 throws out of loadFile on some damaged records (std::out_of_range from DcmByteString::verify).
-    issues.push_back(
-        core::LoadIssue{core::LoadIssue::Severity::Error, dicomdir, std::string("unreadable DICOMDIR: ") + e.what()});
-    return {};
+  if (scan.directoryRecords < 0) {
+    issues.push_back(core::LoadIssue{core::LoadIssue::Severity::Error, dicomdir, "DICOMDIR without directory records"});
+    return files;
   }
+  files = resolve(dicomdir, scan.referencedFileIds, issues);
   if (files.empty() && issues.size() == issuesBefore)
     issues.push_back(core::LoadIssue{core::LoadIssue::Severity::Error, dicomdir, "DICOMDIR references no image file"});
   return files;

@@ -195,6 +195,7 @@ class DicomLoader {
     target.sliceBytes =
         static_cast<std::size_t>(plan.geometry.size[0] * plan.geometry.size[1]) * core::bytesPerPixel(plan.type);
     target.overflow = &volume.overflow;
+    target.isolate = m_context.options().isolateDecoders;
     try {
       decodeFrames(file, task.frames, target);
     } catch (const std::exception& e) {

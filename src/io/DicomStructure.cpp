@@ -18,7 +18,7 @@ constexpr std::uint32_t kUndefined = 0xffffffffu;
 
 /// Reads from a file or from an inflated buffer, with the position and the size always known.
 class Reader {
-public:
+ public:
   explicit Reader(const std::string& path) : m_in(path, std::ios::binary) {
     if (!m_in) throw StructureError("cannot open the file");
     std::error_code ec;
@@ -83,7 +83,7 @@ public:
     m_size = m_buffer.size();
   }
 
-private:
+ private:
   std::ifstream m_in;
   bool m_memory = false;
   std::vector<unsigned char> m_buffer;  ///< the inflated data set, or the window of the file
@@ -115,10 +115,13 @@ bool hasLongLength(const char vr[2]) {
 struct Container {
   enum Kind { DataSet, Sequence, Item, Fragments } kind;
   bool undefined;
-  std::uint64_t end;  ///< when defined
-  bool implicit;      ///< implicit VR inside (a UN sequence of undefined length is implicit little endian)
+  std::uint64_t end;             ///< when defined
+  bool implicit;                 ///< implicit VR inside (a UN sequence of undefined length is implicit little endian)
   bool offsetTableSeen = false;  ///< Fragments: the first item (the basic offset table) was read
+  std::uint32_t tag = 0;         ///< Sequence: its tag (group << 16 | element)
 };
+
+constexpr std::uint32_t kDirectoryRecordSequence = 0x00041220;
 
 }  // namespace
 
@@ -159,9 +162,12 @@ StructureScan scanDicomStructure(const std::string& path, const StructureLimits&
       }
       ++scan.elements;
     }
-    if (scan.transferSyntax == "1.2.840.10008.1.2") implicit = true;
-    else if (scan.transferSyntax == "1.2.840.10008.1.2.2") big = true;
-    else if (scan.transferSyntax == "1.2.840.10008.1.2.1.99") in.inflateRest(limits.maxInflatedBytes);
+    if (scan.transferSyntax == "1.2.840.10008.1.2")
+      implicit = true;
+    else if (scan.transferSyntax == "1.2.840.10008.1.2.2")
+      big = true;
+    else if (scan.transferSyntax == "1.2.840.10008.1.2.1.99")
+      in.inflateRest(limits.maxInflatedBytes);
   } else if (in.left() >= 6) {
     // No meta header: explicit VR when the bytes after the first tag look like a VR, as DCMTK guesses.
     unsigned char h[6];
@@ -197,9 +203,11 @@ StructureScan scanDicomStructure(const std::string& path, const StructureLimits&
       const std::uint32_t length = u32(h + 4, big);
       if (element == 0xe000) {
         if (top.kind == Container::Sequence) {
-          if (length != kUndefined && length > in.left()) throw StructureError("a sequence item runs past the end of the file");
-          stack.push_back({Container::Item, length == kUndefined, in.pos() + (length == kUndefined ? 0 : length),
-                           top.implicit});
+          if (length != kUndefined && length > in.left())
+            throw StructureError("a sequence item runs past the end of the file");
+          if (stack.size() == 2 && top.tag == kDirectoryRecordSequence) ++scan.directoryRecords;
+          stack.push_back(
+              {Container::Item, length == kUndefined, in.pos() + (length == kUndefined ? 0 : length), top.implicit});
         } else if (top.kind == Container::Fragments) {
           if (length == kUndefined || length > in.left())
             throw StructureError("a pixel data fragment runs past the end of the file");
@@ -209,7 +217,8 @@ StructureScan scanDicomStructure(const std::string& path, const StructureLimits&
               throw StructureError(std::to_string(scan.fragments) + "+ pixel data fragments for " +
                                    std::to_string(scan.frames) + " frame(s)");
           }
-          if (top.offsetTableSeen && stack.size() == 2 && !in.inflated()) scan.fragmentSpans.emplace_back(in.pos(), length);
+          if (top.offsetTableSeen && stack.size() == 2 && !in.inflated())
+            scan.fragmentSpans.emplace_back(in.pos(), length);
           top.offsetTableSeen = true;  // the first item of encapsulated pixel data is the basic offset table
           in.skip(length);
         } else {
@@ -267,8 +276,11 @@ StructureScan scanDicomStructure(const std::string& path, const StructureLimits&
       if (length != kUndefined && length > in.left())
         throw StructureError("sequence " + tagText(group, element) + " runs past the end of the file");
       // A UN element of undefined length holds an implicit little-endian sequence.
+      const std::uint32_t tag = static_cast<std::uint32_t>(group) << 16 | element;
+      if (stack.size() == 1 && tag == kDirectoryRecordSequence)
+        scan.directoryRecords = std::max<std::int64_t>(scan.directoryRecords, 0);
       stack.push_back({Container::Sequence, length == kUndefined, in.pos() + (length == kUndefined ? 0 : length),
-                       top.implicit || !sequence});
+                       top.implicit || !sequence, false, tag});
       continue;
     }
     if (length > in.left())
@@ -279,6 +291,12 @@ StructureScan scanDicomStructure(const std::string& path, const StructureLimits&
       in.read(text, length);
       const long frames = std::strtol(text, nullptr, 10);
       scan.frames = frames > 0 && frames < (1L << 30) ? static_cast<int>(frames) : 1;
+    } else if (group == 0x0004 && element == 0x1500 && stack.size() == 3 && stack[1].tag == kDirectoryRecordSequence &&
+               length <= 4096) {
+      std::string id(length, '\0');
+      in.read(id.data(), length);
+      while (!id.empty() && (id.back() == '\0' || id.back() == ' ')) id.pop_back();
+      scan.referencedFileIds.push_back(std::move(id));
     } else {
       in.skip(length);
     }

@@ -32,6 +32,10 @@ struct StructureScan {
   /// empty for a deflated data set (offsets there are in the inflated stream).
   std::vector<std::pair<std::uint64_t, std::uint32_t>> fragmentSpans;
   std::string transferSyntax;  ///< from the meta header ("" without one)
+  /// A DICOMDIR's directory records (items of the top-level DirectoryRecordSequence (0004,1220)) and the
+  /// ReferencedFileID (0004,1500) of those that have one, as stored (components separated by backslashes).
+  std::int64_t directoryRecords = -1;  ///< -1: no DirectoryRecordSequence
+  std::vector<std::string> referencedFileIds;
 };
 
 /// A file whose structure is broken or beyond the limits; the message says what, not which file.

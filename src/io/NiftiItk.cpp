@@ -107,14 +107,25 @@ std::pair<std::uint64_t, bool> checkRawHeader(const std::string& path) {
   const auto real = [&](int at1, int at2) { return v1 ? f32(at1) : f64(at2); };
   const int qform = v1 ? i16(252) : static_cast<std::int32_t>(u32(344));
   const int sform = v1 ? i16(254) : static_cast<std::int32_t>(u32(348));
-  const auto finite = [&](const char* what, int at1, int at2, int count) {
-    for (int i = 0; i < count; ++i)
-      if (!std::isfinite(real(at1 + 4 * i, at2 + 8 * i)))
-        throw std::runtime_error(std::string("NIfTI header has a non-finite ") + what);
+  // Finite is not enough: an offset of 1.7e38 mm kept vnl's SVD iterating for minutes. Bounds far beyond any scanner:
+  // 1 km voxels or offsets of 10 km are refused.
+  const auto plausible = [&](const char* what, int at1, int at2, int count, double bound) {
+    for (int i = 0; i < count; ++i) {
+      const double v = real(at1 + 4 * i, at2 + 8 * i);
+      if (!std::isfinite(v) || std::abs(v) > bound)
+        throw std::runtime_error(std::string("NIfTI header has an implausible ") + what + " (" + std::to_string(v) + ")");
+    }
   };
-  finite("pixdim", 80, 112, 3);  // pixdim[1..3]
-  if (qform > 0) finite("quaternion or offset (qform)", 256, 352, 6);
-  if (sform > 0) finite("affine row (sform)", 280, 400, 12);
+  plausible("pixdim", 80, 112, 3, 1e6);  // pixdim[1..3]
+  if (qform > 0) {
+    plausible("quaternion (qform)", 256, 352, 3, 1.001);
+    plausible("offset (qform)", 268, 376, 3, 1e7);
+  }
+  if (sform > 0)
+    for (int row = 0; row < 3; ++row) {
+      plausible("affine (sform)", 280 + 16 * row, 400 + 32 * row, 3, 1e6);
+      plausible("affine offset (sform)", 280 + 16 * row + 12, 400 + 32 * row + 24, 1, 1e7);
+    }
   const double offset = v1 ? f32(108) : static_cast<double>(static_cast<std::int64_t>(u64(168)));
   if (!std::isfinite(offset) || offset < 0 || offset > 1e12) throw std::runtime_error("NIfTI vox_offset out of range");
   return {static_cast<std::uint64_t>(offset), compressed};

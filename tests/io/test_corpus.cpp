@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <future>
 #include <iostream>
@@ -222,4 +223,28 @@ TEST(Corpus, Monochrome1ChestRadiographIsInvertedToMonochrome2) {
   const double rightLung = meanAround(0.33, 0.40), leftLung = meanAround(0.70, 0.40), mediastinum = meanAround(0.51, 0.40);
   EXPECT_LT(rightLung, mediastinum);
   EXPECT_LT(leftLung, mediastinum);
+}
+
+// Issue 9: compressed pixel data is decoded in child processes and the slices are copied back; every frame must land
+// where the in-process decoder puts it (multi-frame RLE, JPEG-LS, JPEG 2000 and the 20-slice J2K CT series).
+TEST(Corpus, IsolatedDecodersGiveTheSameVolumesAsInProcessDecoding) {
+  const fs::path dir = sharedData() / "dicom-corpus" / "pydicom-data";
+  OPENRAD_REQUIRE(fs::exists(dir), "no shared data folder " + dir.string());
+  const fs::path inputs[] = {dir / "OBXXXX1A_rle_2frame.dcm", dir / "emri_small_jpeg_ls_lossless.dcm",
+                             dir / "emri_small_RLE.dcm", dir / "SC_rgb_2frame.dcm",
+                             sharedData() / "ct-real" / "totalsegmentator" / "example_ct_dicom"};
+  for (const auto& input : inputs) {
+    io::LoadOptions inProcess;
+    inProcess.isolateDecoders = false;
+    const auto a = io::loadPath(input.string()), b = io::loadPath(input.string(), inProcess);
+    ASSERT_EQ(a.allSeries().size(), 1u) << input;
+    ASSERT_EQ(b.allSeries().size(), 1u) << input;
+    const auto& ia = *a.allSeries().front()->image;
+    const auto& ib = *b.allSeries().front()->image;
+    ASSERT_TRUE(ia.geometry().sameGrid(ib.geometry(), 1e-9)) << input;
+    ASSERT_EQ(ia.pixelType(), ib.pixelType()) << input;
+    EXPECT_GT(ia.geometry().size[2] * ia.geometry().size[1], 1) << input;
+    EXPECT_EQ(std::memcmp(ia.data(), ib.data(), ia.byteSize()), 0) << input;
+    EXPECT_LT(ia.range().first, ia.range().second) << input;
+  }
 }

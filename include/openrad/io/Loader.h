@@ -20,6 +20,10 @@ struct LoadOptions {
   /// Largest image (decoded volume, bytes) a file or series may declare; larger ones are refused with an issue
   /// naming the file before anything is allocated. 0 = half the machine's physical memory, at most 16 GiB.
   std::uint64_t maxImageBytes = 0;
+  /// Decoders of compressed DICOM pixel data (third-party codecs) run in child processes, so that a crash, an abort
+  /// or a hang on a hostile stream costs only that file. false decodes in the process: only for benchmarks that
+  /// measure what the isolation costs (`openrad-cli bench decode`), never for files from outside.
+  bool isolateDecoders = true;
 };
 
 /// The image-size ceiling in force for `options` (see LoadOptions::maxImageBytes).
