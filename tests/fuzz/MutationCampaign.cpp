@@ -178,7 +178,15 @@ std::string readFile(const std::string& path) {
     ::dup2(null, 1);
     ::dup2(null, 2);
   }
-  rlimit limit{memoryLimit, memoryLimit};
+  // On top of what the child already maps, as src/io/Isolation.cpp does: under AddressSanitizer the process maps
+  // terabytes of shadow memory before main, and an absolute limit made every load fail (no mutant loaded).
+  std::uint64_t mapped = 0;
+  if (FILE* statm = std::fopen("/proc/self/statm", "r")) {
+    unsigned long long pages = 0;
+    if (std::fscanf(statm, "%llu", &pages) == 1) mapped = pages * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    std::fclose(statm);
+  }
+  rlimit limit{mapped + memoryLimit, mapped + memoryLimit};
   ::setrlimit(RLIMIT_AS, &limit);
   io::LoadOptions options;
   options.threads = 1;
