@@ -338,6 +338,7 @@ class GdcmDecoder final : public PixelDecoder {
  public:
   const char* name() const override { return "GDCM"; }
   bool isolated(const DicomFile&) const override { return true; }
+  bool alwaysIsolated() const override { return true; }  // its assertions abort the process
   void decode(DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) const override {
     const ImageHeader& h = file.header;
     const std::int64_t pixels = static_cast<std::int64_t>(h.rows) * h.cols;
@@ -524,7 +525,7 @@ void decodeFrames(DicomFile& file, const FrameSlots& frames, const DecodeTarget&
     try {
       std::unique_lock<std::mutex> lock(file.mutex, std::defer_lock);
       if (!decoder.threadSafe()) lock.lock();
-      if (target.isolate && decoder.isolated(file))
+      if (decoder.isolated(file) && (target.isolate || decoder.alwaysIsolated()))
         decodeIsolated(decoder, file, frames, target);
       else
         decoder.decode(file, frames, target);

@@ -59,6 +59,8 @@ class PixelDecoder {
   /// Whether this decoder, on this file, sees a stream no check of ours can vouch for (compressed data), and so runs
   /// in a child process (decodeFrames).
   virtual bool isolated(const DicomFile& file) const = 0;
+  /// Isolated even when LoadOptions::isolateDecoders is off: a decoder known to abort on bad streams (GDCM).
+  virtual bool alwaysIsolated() const { return false; }
 };
 
 /// The decoder for a header's choice.

@@ -21,8 +21,9 @@ struct LoadOptions {
   /// naming the file before anything is allocated. 0 = half the machine's physical memory, at most 16 GiB.
   std::uint64_t maxImageBytes = 0;
   /// Decoders of compressed DICOM pixel data (third-party codecs) run in child processes, so that a crash, an abort
-  /// or a hang on a hostile stream costs only that file. false decodes in the process: only for benchmarks that
-  /// measure what the isolation costs (`openrad-cli bench decode`), never for files from outside.
+  /// or a hang on a hostile stream costs only that file. false decodes in the process (except GDCM, whose assertions
+  /// abort): only for the benchmark that measures what the isolation costs and for the libFuzzer targets, which want
+  /// a codec's fault to show rather than be contained; never for files from outside.
   bool isolateDecoders = true;
 };
 

@@ -104,6 +104,9 @@ core::LoadResult loadChecked(const std::string& path) {
   options.threads = 1;
   // Below libFuzzer's -rss_limit_mb with ASan's overhead: a declared image the loader accepts must fit.
   options.maxImageBytes = 256ull << 20;
+  // The codecs run in this process (GDCM excepted), so that a fault of theirs is a finding here instead of being
+  // contained by the workstation's child process, and the campaign is not a fork per input.
+  options.isolateDecoders = false;
   core::LoadResult result;
   try {
     result = io::loadPath(path, options);
