@@ -15,6 +15,8 @@ target_compile_definitions(openrad_warnings INTERFACE QT_NO_KEYWORDS)
 function(openrad_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_LIBS;PRIVATE_LIBS" ${ARGN})
   add_library(${name} STATIC ${ARG_SOURCES})
+  # Position-independent: the layers are also linked into openrad-cli's AI commands library (a dlopen'ed plugin).
+  set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/include)
   target_link_libraries(${name} PUBLIC ${ARG_PUBLIC_LIBS} PRIVATE openrad_warnings ${ARG_PRIVATE_LIBS})
 endfunction()

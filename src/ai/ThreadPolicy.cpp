@@ -1,58 +1,35 @@
 #include "openrad/ai/ThreadPolicy.h"
 
-#include "openrad/core/ParallelFor.h"
-
-#include <ATen/Parallel.h>
-#include <torch/torch.h>
-
-#include <omp.h>
-
-#include <algorithm>
 #include <cstdlib>
-#include <mutex>
-#include <thread>
+#include <cstring>
 
+#include <link.h>
 #include <unistd.h>
 
 namespace openrad::ai {
+
+bool openMpLoaded() {
+  bool found = false;
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void* data) {
+        const char* name = info->dlpi_name ? std::strrchr(info->dlpi_name, '/') : nullptr;
+        name = name ? name + 1 : info->dlpi_name;
+        if (name && std::strncmp(name, "libgomp.so", 10) == 0) *static_cast<bool*>(data) = true;
+        return 0;
+      },
+      &found);
+  return found;
+}
 
 void applyThreadPolicy(int argc, char** argv) {
   (void)argc;
   if (std::getenv("OMP_WAIT_POLICY")) return;  // already in force (or the user's choice)
   ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-  // libgomp read its environment when it was loaded, before main(): only a fresh image sees the variable.
+  // libgomp reads its environment in its constructor: one loaded later (dlopen) sees the variable.
+  if (!openMpLoaded()) return;
+  // It was loaded before main(): only a fresh image sees the variable.
   ::execv("/proc/self/exe", argv);
   // exec failed (no /proc): carry on with the policy unset for this process, set for its children.
-}
-
-void setInferenceThreads(int threads) {
-  static std::mutex mutex;
-  std::lock_guard<std::mutex> lock(mutex);
-  const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (torch::get_num_threads() != n) torch::set_num_threads(n);
-}
-
-int inferenceThreads() { return std::max(1, torch::get_num_threads()); }
-
-void inferenceParallelFor(std::size_t n, const std::function<void(std::size_t)>& job) {
-  const int threads = inferenceThreads();
-  if (threads <= 1 || n <= 1) {
-    c10::InferenceMode guard;
-    for (std::size_t i = 0; i < n; ++i) job(i);
-    return;
-  }
-  core::parallelFor(n, threads, [&job](std::size_t i) {
-    thread_local bool single = false;
-    if (!single) {
-      // Torch sets each thread's OpenMP team size lazily on its first parallel operator; set it first, then make
-      // this worker's own team one thread (the setting is per thread: the caller keeps its count).
-      at::internal::lazy_init_num_threads();
-      omp_set_num_threads(1);
-      single = true;
-    }
-    c10::InferenceMode guard;
-    job(i);
-  });
 }
 
 }  // namespace openrad::ai

@@ -1,6 +1,6 @@
 #include "openrad/ai/TorchSession.h"
 
-#include "openrad/ai/ThreadPolicy.h"
+#include "openrad/ai/InferenceThreads.h"
 
 #include "openrad/ai/ModelError.h"
 

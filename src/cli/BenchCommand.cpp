@@ -1,4 +1,4 @@
-#include "Commands.h"
+#include "DataCommands.h"
 
 #include "BenchLoad.h"
 
@@ -11,7 +11,7 @@
 
 namespace openrad::cli {
 
-void addBenchCommand(CLI::App& app, const modules::Registry& registry) {
+CLI::App* addDataBenchCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("bench", "Speed and memory benchmarks that print ratios against peers");
   cmd->require_subcommand(1);
   auto* load = cmd->add_subcommand("load", "DICOM series load: raw read vs OpenRad vs ITK vs dcm2niix");
@@ -44,13 +44,7 @@ void addBenchCommand(CLI::App& app, const modules::Registry& registry) {
                 projected <= 600.0 ? "(met)" : "(MISSED)");
   });
 
-  // One sub-command per module that has a benchmark.
-  for (const modules::Module& m : registry.modules()) {
-    if (!m.bench.setup) continue;
-    auto* sub = cmd->add_subcommand(m.id, m.bench.help);
-    auto runBench = m.bench.setup(*sub);
-    sub->callback([runBench] { exitCode() = runBench(); });
-  }
+  return cmd;
 }
 
 }  // namespace openrad::cli

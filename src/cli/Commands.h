@@ -1,17 +1,13 @@
 #pragma once
 
+#include "DataCommands.h"
+
 #include "openrad/modules/Module.h"
 
 #include <CLI/CLI.hpp>
 
 namespace openrad::cli {
 
-/// Adds `info PATH [--json]`.
-void addInfoCommand(CLI::App& app);
-/// Adds `phantom {spine-xray|spine-ct|lumbar-mri|head-ct} --count N --seed S --out DIR`.
-void addPhantomCommand(CLI::App& app);
-/// Adds `import aasce --images DIR --landmarks CSV --filenames CSV [--angles CSV] --out DIR`.
-void addImportCommand(CLI::App& app);
 /// Adds `bench {load|phantom|MODULE}`: the data benchmarks and one per registered module that has one.
 void addBenchCommand(CLI::App& app, const modules::Registry& registry);
 /// Adds `analyze PATH --out DIR [--modules ID,...] [--models DIR] [--threads N] [--json]`: runs the modules on
@@ -24,10 +20,7 @@ void addEvalCommand(CLI::App& app, const modules::Registry& registry);
 /// Adds `modules [--json]`: id, version, inputs and outputs of every registered module.
 void addModulesCommand(CLI::App& app, const modules::Registry& registry);
 
-/// Exit code of the sub-command that ran (set by its callback).
-int& exitCode();
-
-/// The command line over `registry` (the built-in one in openrad-cli; tests add their own modules).
+/// The full command line over `registry` (the built-in one in the AI commands library; tests add their own modules).
 int run(int argc, char** argv, const modules::Registry& registry);
 
 }  // namespace openrad::cli

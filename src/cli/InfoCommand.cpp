@@ -1,4 +1,4 @@
-#include "Commands.h"
+#include "DataCommands.h"
 
 #include "openrad/io/Loader.h"
 

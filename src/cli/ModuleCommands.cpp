@@ -10,6 +10,17 @@
 
 namespace openrad::cli {
 
+void addBenchCommand(CLI::App& app, const modules::Registry& registry) {
+  CLI::App* cmd = addDataBenchCommand(app);
+  // One sub-command per module that has a benchmark.
+  for (const modules::Module& m : registry.modules()) {
+    if (!m.bench.setup) continue;
+    auto* sub = cmd->add_subcommand(m.id, m.bench.help);
+    auto runBench = m.bench.setup(*sub);
+    sub->callback([runBench] { exitCode() = runBench(); });
+  }
+}
+
 void addTrainCommand(CLI::App& app, const modules::Registry& registry) {
   auto* cmd = app.add_subcommand("train", "Train an AI module's model from a dataset folder (C++/LibTorch)");
   cmd->require_subcommand(1);

@@ -1,13 +1,18 @@
 // The layer rule, checked: a file that includes a header of a layer (or library) it may not use fails here, and so
-// does a file of app/, cli/ or report/ that names a registered module.
+// does a file of app/, cli/ or report/ that names a registered module, and a data command of openrad-cli that would
+// need its AI commands library.
 #include "openrad/modules/Module.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -23,26 +28,41 @@ struct Include {
   std::string header;
 };
 
-std::vector<Include> includesUnder(const std::vector<std::string>& folders) {
+std::vector<Include> includesOf(const fs::path& file) {
   static const std::regex include(R"(^\s*#\s*include\s*[<"]([^>"]+)[>"])");
+  std::vector<Include> out;
+  std::ifstream in(file);
+  std::string text;
+  int n = 0;
+  while (std::getline(in, text)) {
+    ++n;
+    std::smatch m;
+    if (std::regex_search(text, m, include)) out.push_back({fs::relative(file, kRoot).string(), n, m[1].str()});
+  }
+  return out;
+}
+
+std::vector<Include> includesUnder(const std::vector<std::string>& folders) {
   std::vector<Include> out;
   for (const auto& folder : folders) {
     if (!fs::exists(kRoot / folder)) continue;
     for (const auto& entry : fs::recursive_directory_iterator(kRoot / folder)) {
       const auto ext = entry.path().extension();
       if (!entry.is_regular_file() || (ext != ".h" && ext != ".cpp")) continue;
-      std::ifstream in(entry.path());
-      std::string text;
-      int n = 0;
-      while (std::getline(in, text)) {
-        ++n;
-        std::smatch m;
-        if (std::regex_search(text, m, include))
-          out.push_back({fs::relative(entry.path(), kRoot).string(), n, m[1].str()});
-      }
+      const auto found = includesOf(entry.path());
+      out.insert(out.end(), found.begin(), found.end());
     }
   }
   return out;
+}
+
+/// The ai layer's Torch runtime (openrad_ai_torch): the only ai files that use Torch and OpenMP.
+bool isAiTorchRuntimeFile(const std::string& file) {
+  const std::string name = fs::path(file).filename().string();
+  return name == "TorchSession.cpp" || name == "InferenceThreads.cpp";
+}
+bool isAiTorchRuntimeHeader(const std::string& header) {
+  return header == "openrad/ai/TorchSession.h" || header == "openrad/ai/InferenceThreads.h";
 }
 
 /// Which library a header belongs to ("" for the standard library or the project's own headers).
@@ -123,6 +143,47 @@ TEST(Layers, TorchOnlyInAiAndModulesAiParts) {
     if (libraryOf(inc.header) == "torch") {
       EXPECT_EQ(fs::path(inc.file).filename(), "TorchSession.h") << inc.file;
     }
+  // In the ai layer only the Torch runtime (openrad_ai_torch) uses Torch: the rest links into programs without it.
+  for (const Include& inc : includesUnder({"src/ai"})) {
+    if (isAiTorchRuntimeFile(inc.file)) continue;
+    EXPECT_NE(libraryOf(inc.header), "torch") << inc.file << ":" << inc.line << " includes <" << inc.header
+                                              << ">: Torch belongs in the ai layer's Torch runtime only";
+    EXPECT_TRUE(inc.header != "omp.h" && !isAiTorchRuntimeHeader(inc.header))
+        << inc.file << ":" << inc.line << " includes <" << inc.header << ">, part of the ai layer's Torch runtime";
+  }
+}
+
+TEST(Layers, DataCommandsOfTheCommandLineNeedNoModule) {
+  // openrad-cli runs info, phantom, import and bench load/phantom without its AI commands library: their files (and
+  // the local headers they include) name no module, report, Qt, Torch or Torch runtime header.
+  std::ifstream cmake(kRoot / "src/cli/CMakeLists.txt");
+  const std::string text((std::istreambuf_iterator<char>(cmake)), std::istreambuf_iterator<char>());
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(set\(OPENRAD_CLI_DATA_SOURCES([^)]*)\))")))
+      << "src/cli/CMakeLists.txt lists no OPENRAD_CLI_DATA_SOURCES";
+  std::vector<std::string> pending{"main.cpp"};
+  {
+    std::istringstream names(m[1].str());
+    for (std::string name; names >> name;) pending.push_back(name);
+  }
+  ASSERT_GT(pending.size(), 3u);
+  std::set<std::string> seen;
+  while (!pending.empty()) {
+    const std::string name = pending.back();
+    pending.pop_back();
+    if (!seen.insert(name).second) continue;
+    const fs::path file = kRoot / "src/cli" / name;
+    ASSERT_TRUE(fs::is_regular_file(file)) << file;
+    for (const Include& inc : includesOf(file)) {
+      if (fs::is_regular_file(kRoot / "src/cli" / inc.header)) pending.push_back(inc.header);
+      const std::string lib = libraryOf(inc.header);
+      EXPECT_TRUE(lib != "openrad/modules" && lib != "openrad/report" && lib != "qt" && lib != "torch" &&
+                  inc.header != "Commands.h" && !isAiTorchRuntimeHeader(inc.header))
+          << inc.file << ":" << inc.line << " includes <" << inc.header
+          << ">: a data command of openrad-cli would then need its AI commands library";
+    }
+  }
+  EXPECT_TRUE(seen.count("DataCommands.h")) << "the data commands no longer go through DataCommands.h";
 }
 
 TEST(Layers, ItkAndDcmtkOnlyInIo) {

@@ -2,7 +2,7 @@
 
 #include "Preprocess.h"
 #include "openrad/ai/Sha256.h"
-#include "openrad/ai/ThreadPolicy.h"
+#include "openrad/ai/InferenceThreads.h"
 #include "openrad/modules/xray_landmarks/XrayLandmarks.h"
 
 #include <algorithm>
