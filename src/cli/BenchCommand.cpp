@@ -1,5 +1,6 @@
 #include "DataCommands.h"
 
+#include "BenchDecode.h"
 #include "BenchLoad.h"
 
 #include "openrad/phantom/SpineXray.h"
@@ -25,6 +26,17 @@ CLI::App* addDataBenchCommand(CLI::App& app) {
   load->add_option("--slices", a->slices, "Slices of 512x512 16-bit CT")->check(CLI::PositiveNumber);
   load->add_flag("--keep", a->keep, "Keep the generated series");
   load->callback([a] { exitCode() = runLoadBench(a->dir, a->slices, a->keep); });
+
+  auto* decode = cmd->add_subcommand("decode", "Compressed DICOM: decoders in child processes vs in the process (target 1.5x)");
+  struct DecodeArgs {
+    std::string path;
+    int runs = 5;
+  };
+  auto d = std::make_shared<DecodeArgs>();
+  d->path = std::string(OPENRAD_SHARED_DATA_DIR) + "/ct-real/totalsegmentator/example_ct_dicom";
+  decode->add_option("path", d->path, "File or folder of compressed DICOM (default: the real 20-slice J2K CT)");
+  decode->add_option("--runs", d->runs, "Paired runs")->check(CLI::PositiveNumber);
+  decode->callback([d] { exitCode() = runDecodeBench(d->path, d->runs); });
 
   auto* ph = cmd->add_subcommand("phantom", "AP+lateral DRR pairs per second (target: 1000 pairs < 600 s on 2 cores)");
   auto pairs = std::make_shared<int>(100);

@@ -13,7 +13,7 @@ void addInfoCommand(CLI::App& app);
 void addPhantomCommand(CLI::App& app);
 /// Adds `import aasce --images DIR --landmarks CSV --filenames CSV [--angles CSV] --out DIR`.
 void addImportCommand(CLI::App& app);
-/// Adds `bench` with the data benchmarks `load` and `phantom`; returns it so that module benchmarks can join them.
+/// Adds `bench` with the data benchmarks `load`, `decode` and `phantom`; returns it so that module benchmarks can join them.
 CLI::App* addDataBenchCommand(CLI::App& app);
 
 /// Exit code of the sub-command that ran (set by its callback).
@@ -26,7 +26,7 @@ void describeApp(CLI::App& app);
 int parseAndRun(CLI::App& app, int argc, char** argv);
 
 /// True when argv names a command that runs no AI module (`info`, `phantom`, `import`, `bench load`,
-/// `bench phantom`, with their options); everything else (the module commands, help, errors) goes to the full
+/// `bench phantom`, `bench decode`, with their options); everything else (the module commands, help, errors) goes to the full
 /// command line.
 bool isDataCommand(int argc, char** argv);
 /// The command line with the data commands only (what isDataCommand accepts).

@@ -32,7 +32,7 @@ bool isDataCommand(int argc, char** argv) {
   if (argc < 2) return false;
   const auto is = [&](int i, const char* name) { return i < argc && std::strcmp(argv[i], name) == 0; };
   if (is(1, "info") || is(1, "phantom") || is(1, "import")) return true;
-  return is(1, "bench") && (is(2, "load") || is(2, "phantom"));
+  return is(1, "bench") && (is(2, "load") || is(2, "phantom") || is(2, "decode"));
 }
 
 int runDataCommands(int argc, char** argv) {
