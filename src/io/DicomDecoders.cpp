@@ -449,7 +449,8 @@ class FloatDataDecoder final : public PixelDecoder {
 const NativeDirectDecoder kNativeDirect;
 
 /// Runs `decoder` on the task in a child process: the child decodes and converts the frames into slices of its own
-/// buffer (first byte: whether a value overflowed the output type), the parent copies them into the volume.
+/// buffer (its last byte: whether a value overflowed the output type), the parent copies them into the volume. The
+/// slices start the buffer, so they are as aligned as the allocation.
 void decodeIsolated(const PixelDecoder& decoder, DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) {
   const std::size_t n = frames.size(), sliceBytes = target.sliceBytes;
   const std::string what = std::string(decoder.name()) + "'s decoder (transfer syntax " +
@@ -457,24 +458,25 @@ void decodeIsolated(const PixelDecoder& decoder, DicomFile& file, const FrameSlo
   std::string bytes;
   try {
     bytes = runIsolated(what, [&] {
-      std::string out(1 + n * sliceBytes, '\0');
+      std::string out(n * sliceBytes + 1, '\0');
       std::atomic<bool> overflow{false};
       DecodeTarget local = target;
-      local.base = reinterpret_cast<std::byte*>(out.data() + 1);
+      local.base = reinterpret_cast<std::byte*>(out.data());
       local.overflow = &overflow;
       FrameSlots slots;
       for (std::size_t i = 0; i < n; ++i) slots.emplace_back(frames[i].first, static_cast<std::int64_t>(i));
       decoder.decode(file, slots, local);
-      out[0] = overflow ? 1 : 0;
+      out.back() = overflow ? 1 : 0;
       return out;
     });
   } catch (const IsolatedFailure& e) {
     throw DecodeError(e.what());
   }
-  if (bytes.size() != 1 + n * sliceBytes) throw DecodeError(what + " returned " + std::to_string(bytes.size()) + " bytes");
-  if (bytes[0]) target.overflow->store(true);
+  if (bytes.size() != n * sliceBytes + 1)
+    throw DecodeError(what + " returned " + std::to_string(bytes.size()) + " bytes");
+  if (bytes.back()) target.overflow->store(true);
   for (std::size_t i = 0; i < n; ++i)
-    std::memcpy(target.base + frames[i].second * static_cast<std::int64_t>(sliceBytes), bytes.data() + 1 + i * sliceBytes,
+    std::memcpy(target.base + frames[i].second * static_cast<std::int64_t>(sliceBytes), bytes.data() + i * sliceBytes,
                 sliceBytes);
 }
 
