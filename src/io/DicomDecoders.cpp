@@ -70,6 +70,16 @@ void store(const DecodeTarget& target, const RawFrame& raw, const Conversion& c,
   if (!convertFrame(raw, c, dst, target.type)) target.overflow->store(true);
 }
 
+/// DicomImage's intermediate representation as a sample type.
+SampleType sampleTypeOf(EP_Representation r) {
+  static const std::pair<EP_Representation, SampleType> kTypes[] = {
+      {EPR_Uint8, SampleType::UInt8},   {EPR_Sint8, SampleType::Int8},   {EPR_Uint16, SampleType::UInt16},
+      {EPR_Sint16, SampleType::Int16}, {EPR_Uint32, SampleType::UInt32}, {EPR_Sint32, SampleType::Int32}};
+  for (const auto& [rep, type] : kTypes)
+    if (rep == r) return type;
+  throw DecodeError("DicomImage returned an unknown pixel representation");
+}
+
 /// Bytes of one decoded frame as the header declares it, in 64 bits (0 for bit-packed data).
 std::uint64_t declaredFrameBytes(const ImageHeader& h) {
   if (h.bitsAllocated % 8 != 0) return 0;
@@ -297,27 +307,7 @@ class DicomImageDecoder final : public PixelDecoder {
       const DiPixel* px = use->getInterData();
       if (!px || !px->getData() || px->getCount() < static_cast<unsigned long>(pixels))
         throw DecodeError("no decoded pixel data");
-      SampleType type = SampleType::UInt16;
-      switch (px->getRepresentation()) {
-        case EPR_Uint8:
-          type = SampleType::UInt8;
-          break;
-        case EPR_Sint8:
-          type = SampleType::Int8;
-          break;
-        case EPR_Uint16:
-          type = SampleType::UInt16;
-          break;
-        case EPR_Sint16:
-          type = SampleType::Int16;
-          break;
-        case EPR_Uint32:
-          type = SampleType::UInt32;
-          break;
-        case EPR_Sint32:
-          type = SampleType::Int32;
-          break;
-      }
+      const SampleType type = sampleTypeOf(px->getRepresentation());
       Conversion c;
       c.mayOverflow = true;
       if (h.photometric == "MONOCHROME1") {

@@ -454,17 +454,22 @@ int main(int argc, char** argv) {
   return RUN_ALL_TESTS();
 }
 
-// Issue 2 §2: edits are autosaved beside the study and come back when it is opened again.
-TEST(MainWindowSession, EditsSurviveClosingAndReopeningTheStudy) {
-  QTemporaryDir dir;
-  ASSERT_TRUE(dir.isValid());
+/// Writes the synthetic CT as a DICOM series of `patient` into `folder` (UIDs from `seed`); returns its series UID.
+std::string writeCt(const std::string& folder, const std::string& seed, const core::PatientInfo& patient) {
   core::SeriesInfo ct;
   ct.modality = "CT";
   io::DicomWriteOptions o;
   o.rescaleIntercept = -1024;
-  o.uidSeed = "session-test-ct";
+  o.uidSeed = seed;
+  return io::writeDicomSeries(*makeCt(), patient, {}, ct, folder, o).seriesUid;
+}
+
+// Issue 2 §2: edits are autosaved beside the study and come back when it is opened again.
+TEST(MainWindowSession, EditsSurviveClosingAndReopeningTheStudy) {
+  QTemporaryDir dir;
+  ASSERT_TRUE(dir.isValid());
   const std::string studyPath = (dir.path() + "/study").toStdString();
-  const std::string uid = io::writeDicomSeries(*makeCt(), {"S-1", "Session^Test", "", ""}, {}, ct, studyPath, o).seriesUid;
+  const std::string uid = writeCt(studyPath, "session-test-ct", {"S-1", "Session^Test", "", ""});
 
   app::MainWindow::Options options;
   options.volumeView = false;
@@ -510,13 +515,8 @@ TEST(MainWindowSession, EditsSurviveClosingAndReopeningTheStudy) {
 TEST(MainWindowHostile, AFolderWithHostileFilesShowsTheGoodSeriesAndNamesTheBadFiles) {
   QTemporaryDir dir;
   ASSERT_TRUE(dir.isValid());
-  core::SeriesInfo ct;
-  ct.modality = "CT";
-  io::DicomWriteOptions o;
-  o.rescaleIntercept = -1024;
-  o.uidSeed = "hostile-gui-ct";
   const std::string folder = (dir.path() + "/mixed").toStdString();
-  const std::string uid = io::writeDicomSeries(*makeCt(), {"H-1", "Hostile^Folder", "", ""}, {}, ct, folder, o).seriesUid;
+  const std::string uid = writeCt(folder, "hostile-gui-ct", {"H-1", "Hostile^Folder", "", ""});
   std::vector<std::filesystem::path> slices;
   for (const auto& e : std::filesystem::directory_iterator(folder)) slices.push_back(e.path());
   ASSERT_FALSE(slices.empty());
