@@ -44,6 +44,7 @@ case "$TARGET" in
   nifti) MAXLEN=262144 ;;
   plain_image) MAXLEN=262144 ;;
   session) MAXLEN=65536 ;;
+  series_planner) MAXLEN=4096 ;;
   *) say "unknown target"; exit 2 ;;
 esac
 
@@ -56,7 +57,7 @@ if [ ! -f "$SEEDS/.done" ]; then
   mkdir -p "$SEEDS"
   ASAN_OPTIONS=detect_leaks=0 "$SEEDER" "$SEEDS/generated" >"$SEEDS/seeder.log" 2>&1 ||
     { say "seed generator failed:"; cat "$SEEDS/seeder.log"; exit 1; }
-  for t in dicom_structure dicom_file dicomdir nifti plain_image session; do mkdir -p "$SEEDS/$t"; done
+  for t in dicom_structure dicom_file dicomdir nifti plain_image session series_planner; do mkdir -p "$SEEDS/$t"; done
   cp "$SEEDS"/generated/dicom_file/* "$SEEDS/dicom_file/"
   cp "$SEEDS"/generated/dicom_file/* "$SEEDS/dicom_structure/"
   cp "$SEEDS"/generated/dicomdir/* "$SEEDS/dicomdir/" 2>/dev/null || true
@@ -64,6 +65,8 @@ if [ ! -f "$SEEDS/.done" ]; then
   cp "$SEEDS"/generated/nifti/* "$SEEDS/nifti/"
   cp "$SEEDS"/generated/plain_image/* "$SEEDS/plain_image/"
   cp "$SEEDS"/generated/session/* "$SEEDS/session/"
+  # The planner reads its headers from the bytes: the committed shapes are its seeds.
+  cp "$ROOT"/tests/fuzz/regressions/series_planner/* "$SEEDS/series_planner/"
   # Real-world DICOM (every codec of the corpus), cut to 1 MB: a cut file still drives the header parser and,
   # for a file whose pixels lie within the first megabyte, the decoders.
   n=0

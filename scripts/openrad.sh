@@ -20,7 +20,7 @@ BUILD="${OPENRAD_BUILD_DIR:-$ROOT/build}"
 SAMPLES="${OPENRAD_SAMPLES_DIR:-$ROOT/samples}"
 FUZZ_BUILD="${OPENRAD_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
 ASAN_BUILD="${OPENRAD_ASAN_BUILD_DIR:-$ROOT/build-asan}"
-FUZZ_TARGETS=(dicom_structure dicom_file dicomdir nifti plain_image session)
+FUZZ_TARGETS=(dicom_structure dicom_file dicomdir nifti plain_image session series_planner)
 JOBS="$(nproc)"
 # Let ccache reuse objects across clones at other paths (CI builds a fresh clone each time).
 export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1
