@@ -8,22 +8,26 @@
 
 namespace openrad::app {
 
-AnalysisRunner::AnalysisRunner(const modules::Registry& registry, QString modelsRoot, QObject* parent)
+AnalysisRunner::AnalysisRunner(std::shared_ptr<const modules::Registry> registry, QString modelsRoot, QObject* parent)
     : QObject(parent),
-      m_registry(registry),
+      m_registry(std::move(registry)),
       m_modelsRoot(modelsRoot.isEmpty() ? QString::fromStdString(ai::defaultModelsRoot()) : modelsRoot),
       m_job([this] { Q_EMIT finished(); }) {}
 
 AnalysisRunner::~AnalysisRunner() {
+  m_preloadCancelled.store(true);  // a window being closed does not wait for models nobody will use
   if (m_preloader.joinable()) m_preloader.join();
 }
 
 void AnalysisRunner::preload() {
   if (m_preloader.joinable()) return;
   m_preloader = std::thread([this] {
-    for (const modules::Module& m : m_registry.modules()) {
+    ai::RunContext context;
+    context.cancel = &m_preloadCancelled;
+    for (const modules::Module& m : m_registry->modules()) {
+      if (context.cancelled()) return;
       try {
-        module(m.id);
+        module(m.id, context);
       } catch (const std::exception&) {
         // Reported when the module is first used.
       }
@@ -35,7 +39,7 @@ std::shared_ptr<const ai::AiModule> AnalysisRunner::module(const std::string& id
   std::lock_guard<std::mutex> lock(m_modulesMutex);
   auto it = m_modules.find(id);
   if (it != m_modules.end()) return it->second;
-  std::shared_ptr<const ai::AiModule> m = m_registry.create(id, m_modelsRoot.toStdString(), context);
+  std::shared_ptr<const ai::AiModule> m = m_registry->create(id, m_modelsRoot.toStdString(), context);
   m_modules[id] = m;
   return m;
 }

@@ -57,7 +57,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
   setAcceptDrops(true);
   m_documentAdapter = new DocumentAdapter(m_document, this);
   m_loader = new StudyLoader(this);
-  m_analysis = new AnalysisRunner(*m_registry, options.modelsRoot, this);
+  m_analysis = new AnalysisRunner(m_registry, options.modelsRoot, this);
   // Every module's measurement rules run in the Document, after each command and before any observer.
   m_registry->installRules(m_document);
   m_sessions = std::make_unique<SessionManager>(

@@ -6,6 +6,8 @@
 #include "openrad/app/AnnotatedSliceView.h"
 #include "openrad/app/MainWindow.h"
 #include "openrad/app/MeasurementsPanel.h"
+#include "openrad/core/Errors.h"
+#include "openrad/modules/Module.h"
 #include "openrad/phantom/Phantom.h"
 
 #include "Requires.h"
@@ -21,8 +23,12 @@
 #include <QTest>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <memory>
+#include <thread>
 
 namespace {
 
@@ -220,6 +226,50 @@ TEST_F(SpineReviewGui, AMissingModelIsReportedAndNothingChanges) {
   const QString message = analysed.front().at(1).toString();
   EXPECT_TRUE(message.contains("no-models-here")) << "names the missing model: " << message.toStdString();
   EXPECT_FALSE(w.document().canUndo());
+}
+
+// The models preload runs on its own thread from the first load on; a window closed (deleted) while it runs must not
+// free what that thread reads. Closing the study again right after opening it hits this on a loaded machine (the
+// preload thread had not even read the registry yet): MainWindow's members, its module registry among them, are
+// destroyed before ~QWidget deletes the child runner that joins the thread. A probe module's load holds the preload
+// until the window is deleted and records whether the registry was destroyed under it.
+namespace probe {
+std::atomic<bool> loading{false}, registryGone{false}, registryGoneWhileLoading{false};
+struct Sentinel {
+  ~Sentinel() { registryGone = true; }  // dies with the registry's only copy of the module
+};
+}  // namespace probe
+
+TEST_F(SpineReviewGui, DeletingTheWindowWhileModelsPreloadIsSafe) {
+  probe::loading = probe::registryGone = probe::registryGoneWhileLoading = false;
+  auto window = [] {
+    modules::Module m;
+    m.id = "preload-probe";
+    m.name = "Preload probe";
+    m.needsModel = false;
+    m.create = [sentinel = std::make_shared<probe::Sentinel>()](const std::string&, const ai::RunContext& context)
+        -> std::unique_ptr<ai::AiModule> {
+      // Touches no capture from here on: without the fix they are destroyed while this runs.
+      probe::loading = true;
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      while (!context.cancelled() && !probe::registryGone && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      probe::registryGoneWhileLoading = probe::registryGone.load();
+      throw core::Cancelled();
+    };
+    modules::Registry registry;
+    registry.add(std::move(m));
+    app::MainWindow::Options options = reviewOptions();
+    options.registry = std::make_shared<const modules::Registry>(std::move(registry));  // the window's copies only
+    return std::make_unique<app::MainWindow>(options);
+  }();
+  window->show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(window.get()));
+  ASSERT_TRUE(openAndWait(*window, apFolder()));
+  QTRY_VERIFY_WITH_TIMEOUT(probe::loading, 30000);  // the preload is inside the module's load
+  window.reset();
+  EXPECT_TRUE(probe::registryGone) << "the registry goes with the window";
+  EXPECT_FALSE(probe::registryGoneWhileLoading) << "the preload thread read a destroyed registry";
 }
 
 }  // namespace

@@ -33,10 +33,11 @@ class AnalysisRunner : public QObject {
   Q_OBJECT
 
 public:
-  /// `registry` must outlive the runner; `modelsRoot`: folder holding models/<module-id>/ (ai::defaultModelsRoot()
-  /// when empty).
-  AnalysisRunner(const modules::Registry& registry, QString modelsRoot = {}, QObject* parent = nullptr);
-  /// Waits for a preload still running (the analysis itself is cancelled and joined by its job).
+  /// `registry`: shared, not borrowed: the preload thread and the analysis read it until the runner is gone, and an
+  /// owner (MainWindow) deletes its child runner only after its own members, its registry among them;
+  /// `modelsRoot`: folder holding models/<module-id>/ (ai::defaultModelsRoot() when empty).
+  AnalysisRunner(std::shared_ptr<const modules::Registry> registry, QString modelsRoot = {}, QObject* parent = nullptr);
+  /// Cancels and waits for a preload still running (the analysis itself is cancelled and joined by its job).
   ~AnalysisRunner() override;
 
   /// The models root in use.
@@ -49,7 +50,7 @@ public:
   std::shared_ptr<const ai::AiModule> module(const std::string& id, const ai::RunContext& context = {});
   /// Loads every registered module on a background thread (once), so that asking a module what it proposes
   /// (candidates) does not load a model on the GUI thread. A module that fails to load is left for its first use,
-  /// which reports why.
+  /// which reports why. Destroying the runner cancels the preload (modules that check RunContext::cancel stop).
   void preload();
   /// The outcome of the finished analysis (valid after finished()).
   AnalysisOutcome takeOutcome() { return m_job.takeOutcome(); }
@@ -67,10 +68,11 @@ Q_SIGNALS:
   void finished();
 
 private:
-  const modules::Registry& m_registry;
+  std::shared_ptr<const modules::Registry> m_registry;  ///< before m_job and the preload: outlives both
   QString m_modelsRoot;
   std::mutex m_modulesMutex;
   std::map<std::string, std::shared_ptr<const ai::AiModule>> m_modules;
+  std::atomic<bool> m_preloadCancelled{false};
   std::thread m_preloader;
   BackgroundJob<AnalysisOutcome> m_job;  ///< last: destroyed (cancelled and joined) before the modules
 };
