@@ -7,7 +7,10 @@
 
 #include <cctype>
 #include <filesystem>
+#include <cmath>
 #include <fstream>
+#include <limits>
+#include <stdexcept>
 #include <set>
 #include <sstream>
 
@@ -28,6 +31,24 @@ core::Provenance provenanceFrom(const json& j) {
   return p;
 }
 json toJson(const Eigen::Vector3d& v) { return json::array({v[0], v[1], v[2]}); }
+/// A JSON number as an int, refused (not converted: that is undefined behaviour) when it is not a whole number in
+/// range. A session file is untrusted input like any other.
+int intFrom(const json& j) {
+  if (j.is_number_unsigned()) {
+    const auto v = j.get<std::uint64_t>();
+    if (v <= static_cast<std::uint64_t>(std::numeric_limits<int>::max())) return static_cast<int>(v);
+  } else if (j.is_number_integer()) {
+    const auto v = j.get<std::int64_t>();
+    if (v >= std::numeric_limits<int>::min() && v <= std::numeric_limits<int>::max()) return static_cast<int>(v);
+  } else if (j.is_number_float()) {
+    const double v = j.get<double>();
+    if (std::isfinite(v) && v == std::floor(v) && v >= std::numeric_limits<int>::min() &&
+        v <= std::numeric_limits<int>::max())
+      return static_cast<int>(v);
+  }
+  throw std::out_of_range("not a whole number in range: " + j.dump().substr(0, 40));
+}
+
 Eigen::Vector3d vec3From(const json& j) { return {j.at(0).get<double>(), j.at(1).get<double>(), j.at(2).get<double>()}; }
 
 std::string safeName(const std::string& s) {
@@ -153,8 +174,8 @@ std::map<std::string, core::SeriesAnnotations> SessionStore::load() const {
   try {
     root = json::parse(in);
     if (root.value("format", "") != "openrad-session") throw IoError(path, "not an OpenRad session file");
-    if (root.value("version", 0) > 1) throw IoError(path, "session written by a newer OpenRad (version " +
-                                                             std::to_string(root.value("version", 0)) + ")");
+    const int version = root.contains("version") ? intFrom(root.at("version")) : 0;
+    if (version > 1) throw IoError(path, "session written by a newer OpenRad (version " + std::to_string(version) + ")");
     m_carried.clear();
     for (const auto& [uid, s] : root.at("series").items()) {
       if (!m_seriesFilter.empty() && !m_seriesFilter.count(uid)) {
@@ -190,7 +211,7 @@ std::map<std::string, core::SeriesAnnotations> SessionStore::load() const {
         map.labels = readNifti((fs::path(m_folder) / relative).string());
         for (const auto& jl : jm.value("table", json::array())) {
           core::LabelInfo li;
-          li.value = jl.at("value").get<int>();
+          li.value = intFrom(jl.at("value"));
           li.name = jl.at("name").get<std::string>();
           for (int c = 0; c < 3; ++c) li.color[c] = jl.at("color").at(c).get<std::uint8_t>();
           map.table.push_back(std::move(li));
@@ -201,7 +222,7 @@ std::map<std::string, core::SeriesAnnotations> SessionStore::load() const {
       for (const auto& jb : s.value("boxes", json::array())) {
         core::Box b;
         b.label = jb.at("label").get<std::string>();
-        b.slice = jb.at("slice").get<int>();
+        b.slice = intFrom(jb.at("slice"));
         b.min = {jb.at("min").at(0).get<double>(), jb.at("min").at(1).get<double>()};
         b.max = {jb.at("max").at(0).get<double>(), jb.at("max").at(1).get<double>()};
         b.score = jb.value("score", 1.0);
@@ -236,7 +257,7 @@ std::map<std::string, core::SeriesAnnotations> SessionStore::load() const {
         for (const auto& v : jm.value("vertices", json::array()))
           mesh.vertices.emplace_back(v.at(0).get<float>(), v.at(1).get<float>(), v.at(2).get<float>());
         for (const auto& t : jm.value("triangles", json::array()))
-          mesh.triangles.push_back({t.at(0).get<int>(), t.at(1).get<int>(), t.at(2).get<int>()});
+          mesh.triangles.push_back({intFrom(t.at(0)), intFrom(t.at(1)), intFrom(t.at(2))});
         for (int c = 0; c < 3; ++c) mesh.color[c] = jm.at("color").at(c).get<std::uint8_t>();
         mesh.provenance = provenanceFrom(jm.value("provenance", json::object()));
         a.meshes[mesh.name] = std::move(mesh);
@@ -245,6 +266,10 @@ std::map<std::string, core::SeriesAnnotations> SessionStore::load() const {
       out[uid] = std::move(a);
     }
   } catch (const json::exception& e) {
+    throw IoError(path, std::string("corrupt session file: ") + e.what());
+  } catch (const IoError&) {
+    throw;
+  } catch (const std::out_of_range& e) {
     throw IoError(path, std::string("corrupt session file: ") + e.what());
   }
   return out;

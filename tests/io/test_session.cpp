@@ -139,6 +139,28 @@ TEST(SessionStore, CorruptFileIsAnErrorNamingTheFile) {
   }
 }
 
+// libFuzzer (session target): numbers too large for an int were converted anyway (undefined behaviour; a version of
+// 2e104 could pass for any value). A number that is not a whole int is a corrupt session, named.
+TEST(SessionStore, NumbersOutOfRangeAreACorruptSessionNotAConversion) {
+  test::TempDir dir("session");
+  std::filesystem::create_directories(dir.path() / "s");
+  const std::string bodies[] = {
+      R"({"format":"openrad-session","version":2111111111111111111111111111111111111111,"series":{}})",
+      R"({"format":"openrad-session","version":1,"series":{"1.2":{"boxes":[{"label":"b","slice":1e20,"min":[0,0],"max":[1,1]}]}}})",
+      R"({"format":"openrad-session","version":1.5,"series":{}})"};
+  for (const std::string& body : bodies) {
+    std::ofstream(dir.file("s/session.json"), std::ios::trunc) << body;
+    try {
+      io::SessionStore(dir.file("s")).load();
+      ADD_FAILURE() << "expected IoError for " << body;
+    } catch (const io::IoError& e) {
+      EXPECT_NE(e.file().find("session.json"), std::string::npos);
+      EXPECT_NE(e.reason().find("corrupt session file"), std::string::npos) << e.reason();
+      EXPECT_NE(e.reason().find("whole number"), std::string::npos) << e.reason();
+    }
+  }
+}
+
 // Issue 9, finding 7: a session's label-map file could be absolute or "../" and load any NIfTI on disk.
 TEST(SessionStore, LabelFilesOutsideTheSessionFolderAreRefused) {
   test::TempDir dir("session");
