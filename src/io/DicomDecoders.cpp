@@ -73,7 +73,7 @@ void store(const DecodeTarget& target, const RawFrame& raw, const Conversion& c,
 /// DicomImage's intermediate representation as a sample type.
 SampleType sampleTypeOf(EP_Representation r) {
   static const std::pair<EP_Representation, SampleType> kTypes[] = {
-      {EPR_Uint8, SampleType::UInt8},   {EPR_Sint8, SampleType::Int8},   {EPR_Uint16, SampleType::UInt16},
+      {EPR_Uint8, SampleType::UInt8},  {EPR_Sint8, SampleType::Int8},    {EPR_Uint16, SampleType::UInt16},
       {EPR_Sint16, SampleType::Int16}, {EPR_Uint32, SampleType::UInt32}, {EPR_Sint32, SampleType::Int32}};
   for (const auto& [rep, type] : kTypes)
     if (rep == r) return type;
@@ -156,8 +156,6 @@ class NativeDirectDecoder final : public PixelDecoder {
   void decode(DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) const override {
     const ImageHeader& h = file.header;
     const Uint32 valueLength = file.nativeLength, frameSize = file.frameSize;
-    std::byte* const base = target.base;
-    const std::size_t sliceBytes = target.sliceBytes;
     if (declaredFrameBytes(h) != frameSize) throw DecodeError("frame size differs from Rows x Columns x BitsAllocated");
     if ((file.xfer != EXS_LittleEndianExplicit && file.xfer != EXS_LittleEndianImplicit) || h.samples != 1 ||
         (h.bitsAllocated != 8 && h.bitsAllocated != 16) || valueLength == 0 || valueLength == DCM_UndefinedLength)
@@ -186,13 +184,13 @@ class NativeDirectDecoder final : public PixelDecoder {
     if (!explicitOk && !implicitOk) throw DecodeError("pixel data element not where the header says");
     if (static_cast<std::uint64_t>(frameSize) * static_cast<std::uint64_t>(h.frames) > valueLength)
       throw DecodeError("pixel data shorter than NumberOfFrames x frame size (truncated file?)");
-    const std::int64_t pixels = static_cast<std::int64_t>(h.rows) * h.cols;
+    const std::int64_t pixels = h.pixels();
     const SampleType stored = sampleType(h.bitsAllocated, h.isSigned);
     const bool sameWidth = static_cast<int>(core::bytesPerPixel(target.type)) == h.bitsAllocated / 8 &&
-                           static_cast<std::size_t>(frameSize) == sliceBytes;
+                           static_cast<std::size_t>(frameSize) == target.sliceBytes;
     thread_local std::vector<char> scratch;
     for (const auto& [frameNo, k] : frames) {
-      std::byte* dst = base + k * sliceBytes;
+      std::byte* dst = target.slice(k);
       const Conversion c = conversionFor(h, h.frameHeaders[frameNo], target, h.bitsStored, h.bitsAllocated, h.highBit,
                                          h.isSigned, h.photometric);
       // Whether the conversion can run in place decides where the bytes go.
@@ -233,9 +231,7 @@ class DcmtkDecoder final : public PixelDecoder {
   void decode(DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) const override {
     const ImageHeader& h = file.header;
     DcmDataset* ds = &dataset(file);
-    const std::int64_t pixels = static_cast<std::int64_t>(h.rows) * h.cols;
-    std::byte* const base = target.base;
-    const std::size_t sliceBytes = target.sliceBytes;
+    const std::int64_t pixels = h.pixels();
     thread_local std::vector<char> scratch;
     DcmElement* element = nullptr;
     if (ds->findAndGetElement(DCM_PixelData, element).bad() || !element) throw DecodeError("no PixelData element");
@@ -274,7 +270,7 @@ class DcmtkDecoder final : public PixelDecoder {
       RawFrame raw{scratch.data(),    sampleType(h.bitsAllocated, h.isSigned), pixels, h.samples, h.planar && native,
                    isLumaFirst(model)};
       store(target, raw, conversionFor(h, f, target, h.bitsStored, h.bitsAllocated, h.highBit, h.isSigned, model),
-            base + k * sliceBytes);
+            target.slice(k));
     }
   }
 };
@@ -287,9 +283,7 @@ class DicomImageDecoder final : public PixelDecoder {
   void decode(DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) const override {
     const ImageHeader& h = file.header;
     DcmDataset* ds = &dataset(file);
-    const std::int64_t pixels = static_cast<std::int64_t>(h.rows) * h.cols;
-    std::byte* const base = target.base;
-    const std::size_t sliceBytes = target.sliceBytes;
+    const std::int64_t pixels = h.pixels();
     for (const auto& [frameNo, k] : frames) {
       // Partial access avoids loading all frames; deflated or in-memory data needs the plain mode.
       auto image = std::make_unique<DicomImage>(ds, file.xfer, CIF_UsePartialAccessToPixelData,
@@ -318,7 +312,7 @@ class DicomImageDecoder final : public PixelDecoder {
         }
       }
       RawFrame raw{px->getData(), type, pixels, 1, false, false};
-      store(target, raw, c, base + k * sliceBytes);
+      store(target, raw, c, target.slice(k));
     }
   }
 };
@@ -331,9 +325,7 @@ class GdcmDecoder final : public PixelDecoder {
   bool alwaysIsolated() const override { return true; }  // its assertions abort the process
   void decode(DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) const override {
     const ImageHeader& h = file.header;
-    const std::int64_t pixels = static_cast<std::int64_t>(h.rows) * h.cols;
-    std::byte* const base = target.base;
-    const std::size_t sliceBytes = target.sliceBytes;
+    const std::int64_t pixels = h.pixels();
     // GDCM asserts (aborts) on bit depths that are not whole bytes; never hand it those.
     if (h.bitsAllocated % 8 != 0)
       throw DecodeError("BitsAllocated " + std::to_string(h.bitsAllocated) + " in transfer syntax " +
@@ -372,7 +364,7 @@ class GdcmDecoder final : public PixelDecoder {
       store(target, raw,
             conversionFor(h, h.frameHeaders[frameNo], target, bitsStored, bitsAllocated, highBit, decoded.isSigned,
                           model),
-            base + k * sliceBytes);
+            target.slice(k));
     }
   }
 };
@@ -385,9 +377,7 @@ class Jpeg2000Decoder final : public PixelDecoder {
   bool threadSafe() const override { return true; }  // reads the fragments the structure walk found, not DCMTK
   void decode(DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) const override {
     const ImageHeader& h = file.header;
-    const std::int64_t pixels = static_cast<std::int64_t>(h.rows) * h.cols;
-    std::byte* const base = target.base;
-    const std::size_t sliceBytes = target.sliceBytes;
+    const std::int64_t pixels = h.pixels();
     if (!isJpeg2000(h.transferSyntaxUid)) throw DecodeError("not a JPEG 2000 transfer syntax");
     const auto codestreams = encapsulatedFrames(h.path, h.frames, file.fragmentSpans);
     for (const auto& [frameNo, k] : frames) {
@@ -401,7 +391,7 @@ class Jpeg2000Decoder final : public PixelDecoder {
       RawFrame raw{j2k.data.data(), SampleType::Int32, pixels, j2k.components, true, false};
       Conversion c = conversionFor(h, h.frameHeaders[frameNo], target, j2k.precision, 32, j2k.precision - 1,
                                    j2k.isSigned, h.photometric);
-      store(target, raw, c, base + k * sliceBytes);
+      store(target, raw, c, target.slice(k));
     }
   }
 };
@@ -413,9 +403,7 @@ class FloatDataDecoder final : public PixelDecoder {
   bool isolated(const DicomFile&) const override { return false; }
   void decode(DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) const override {
     DcmDataset* ds = &dataset(file);
-    const std::int64_t pixels = static_cast<std::int64_t>(file.header.rows) * file.header.cols;
-    std::byte* const base = target.base;
-    const std::size_t sliceBytes = target.sliceBytes;
+    const std::int64_t pixels = file.header.pixels();
     const bool isDouble = ds->tagExists(DCM_DoubleFloatPixelData);
     const Float32* f32 = nullptr;
     const Float64* f64 = nullptr;
@@ -431,7 +419,7 @@ class FloatDataDecoder final : public PixelDecoder {
       RawFrame raw{data, isDouble ? SampleType::Float64 : SampleType::Float32, pixels, 1, false, false};
       Conversion c;
       c.mayOverflow = false;
-      store(target, raw, c, base + k * sliceBytes);
+      store(target, raw, c, target.slice(k));
     }
   }
 };
@@ -441,7 +429,8 @@ const NativeDirectDecoder kNativeDirect;
 /// Runs `decoder` on the task in a child process: the child decodes and converts the frames into slices of its own
 /// buffer (its last byte: whether a value overflowed the output type), the parent copies them into the volume. The
 /// slices start the buffer, so they are as aligned as the allocation.
-void decodeIsolated(const PixelDecoder& decoder, DicomFile& file, const FrameSlots& frames, const DecodeTarget& target) {
+void decodeIsolated(const PixelDecoder& decoder, DicomFile& file, const FrameSlots& frames,
+                    const DecodeTarget& target) {
   const std::size_t n = frames.size(), sliceBytes = target.sliceBytes;
   const std::string what = std::string(decoder.name()) + "'s decoder (transfer syntax " +
                            (file.header.transferSyntaxUid.empty() ? "unknown" : file.header.transferSyntaxUid) + ")";
@@ -451,7 +440,7 @@ void decodeIsolated(const PixelDecoder& decoder, DicomFile& file, const FrameSlo
       std::string out(n * sliceBytes + 1, '\0');
       std::atomic<bool> overflow{false};
       DecodeTarget local = target;
-      local.base = reinterpret_cast<std::byte*>(out.data());
+      local.base = reinterpret_cast<std::byte*>(out.data());  // slices 0..n-1 of the child's own buffer
       local.overflow = &overflow;
       FrameSlots slots;
       for (std::size_t i = 0; i < n; ++i) slots.emplace_back(frames[i].first, static_cast<std::int64_t>(i));
@@ -466,8 +455,7 @@ void decodeIsolated(const PixelDecoder& decoder, DicomFile& file, const FrameSlo
     throw DecodeError(what + " returned " + std::to_string(bytes.size()) + " bytes");
   if (bytes.back()) target.overflow->store(true);
   for (std::size_t i = 0; i < n; ++i)
-    std::memcpy(target.base + frames[i].second * static_cast<std::int64_t>(sliceBytes), bytes.data() + i * sliceBytes,
-                sliceBytes);
+    std::memcpy(target.slice(frames[i].second), bytes.data() + i * sliceBytes, sliceBytes);
 }
 
 }  // namespace

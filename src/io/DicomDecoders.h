@@ -42,6 +42,8 @@ struct DecodeTarget {
   std::size_t sliceBytes = 0;             ///< bytes per slice of the volume
   std::atomic<bool>* overflow = nullptr;  ///< set when a value did not fit (the volume is then re-read as float)
   bool isolate = true;  ///< decoders that ask for it run in a child process (LoadOptions::isolateDecoders)
+  /// The first byte of destination slice k.
+  std::byte* slice(std::int64_t k) const { return base + k * static_cast<std::int64_t>(sliceBytes); }
 };
 
 /// (frame number in the file, destination slice in the volume)

@@ -144,6 +144,7 @@ core::LoadResult loadPath(const std::string& path, const LoadOptions& options) {
   if (!in.dicom.empty()) result.merge(detail::loadDicomFiles(in.dicom, context.sub(0.02, dicomEnd)));
 
   const std::size_t others = in.nifti.size() + in.plain.size();
+  const std::uint64_t ceiling = maxImageBytes(options);
   std::size_t done = 0;
   auto next = [&](const std::string& file) {
     context.progress(dicomEnd + (1.0 - dicomEnd) * static_cast<double>(done++) / static_cast<double>(others),
@@ -152,7 +153,7 @@ core::LoadResult loadPath(const std::string& path, const LoadOptions& options) {
   for (const auto& file : in.nifti) {
     next(file);
     try {
-      result.merge(loadNifti(file, maxImageBytes(options)));
+      result.merge(loadNifti(file, ceiling));
     } catch (const IoError& e) {
       result.issues.push_back(core::LoadIssue{Sev::Error, file, e.reason()});
     } catch (const std::exception& e) {
@@ -162,7 +163,7 @@ core::LoadResult loadPath(const std::string& path, const LoadOptions& options) {
   for (const auto& file : in.plain) {
     next(file);
     try {
-      result.merge(detail::readPlainRadiograph(file, maxImageBytes(options)));
+      result.merge(detail::readPlainRadiograph(file, ceiling));
     } catch (const IoError& e) {
       result.issues.push_back(core::LoadIssue{Sev::Error, file, e.reason()});
     } catch (const std::exception& e) {

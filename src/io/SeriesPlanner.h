@@ -49,6 +49,8 @@ struct ImageHeader {
   bool framePositionsDerived = false;
   std::optional<Eigen::Matrix3d> orientationFromLetters;
   std::vector<FrameHeader> frameHeaders;  ///< one per frame
+  /// Pixels per frame.
+  std::int64_t pixels() const { return static_cast<std::int64_t>(rows) * cols; }
 };
 
 /// One slice of a planned volume: which file (index into the planner's input) and which of its frames.
