@@ -1,6 +1,7 @@
 // bench decode: what running the compressed-data decoders in child processes (issue 9) costs against decoding in the
 // process, on the same files in the same run.
 #include "BenchDecode.h"
+#include "openrad/core/ImageStatistics.h"
 
 #include "openrad/io/Loader.h"
 
@@ -12,11 +13,6 @@
 
 namespace openrad::cli {
 namespace {
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
-}
 
 double timeLoad(const std::string& path, bool isolated, std::size_t& series) {
   io::LoadOptions options;
@@ -49,11 +45,11 @@ int runDecodeBench(const std::string& path, int runs) {
       inProcess.push_back(in);
       ratios.push_back(iso / in);
     }
-    const double ratio = median(ratios);
+    const double ratio = core::median(ratios);
     std::printf("%s: %zu series, %d paired runs after a warm-up\n", path.c_str(), series, runs);
     std::printf("%-34s %10s\n", "contender", "median [s]");
-    std::printf("%-34s %10.3f\n", "decoders in child processes", median(isolated));
-    std::printf("%-34s %10.3f\n", "decoders in the process (peer)", median(inProcess));
+    std::printf("%-34s %10.3f\n", "decoders in child processes", core::median(isolated));
+    std::printf("%-34s %10.3f\n", "decoders in the process (peer)", core::median(inProcess));
     std::printf("\nratio                         value   target\n");
     std::printf("isolated / in-process time    %5.2f   <= 1.5   %s\n", ratio, ratio <= 1.5 ? "(met)" : "(MISSED)");
     return 0;

@@ -46,4 +46,10 @@ std::pair<double, double> quantileRange(const Image& image, double lowFraction, 
   return {low, high};
 }
 
+double median(std::vector<double> values) {
+  if (values.empty()) return 0.0;
+  std::nth_element(values.begin(), values.begin() + static_cast<long>(values.size() / 2), values.end());
+  return values[values.size() / 2];
+}
+
 }  // namespace openrad::core

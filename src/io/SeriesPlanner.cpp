@@ -1,4 +1,5 @@
 #include "SeriesPlanner.h"
+#include "openrad/core/ImageStatistics.h"
 
 #include "openrad/io/DicomWriter.h"
 
@@ -24,12 +25,6 @@ struct Group {
   core::PatientInfo patient;
   std::vector<int> files;
 };
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
-  return v[v.size() / 2];
-}
 
 std::string mm(double v) {
   std::ostringstream s;
@@ -310,7 +305,7 @@ class Planner {
     if (slices.size() >= 2) {
       std::vector<double> gaps;
       for (std::size_t i = 1; i < slices.size(); ++i) gaps.push_back(slices[i].distance - slices[i - 1].distance);
-      const double step = median(gaps);
+      const double step = core::median(gaps);
       g.spacing.z() = step > 1e-6 ? step : 1.0;
       double minGap = *std::min_element(gaps.begin(), gaps.end()), maxGap = *std::max_element(gaps.begin(), gaps.end());
       int missing = 0;

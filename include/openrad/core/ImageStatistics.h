@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 namespace openrad::core {
 
@@ -11,5 +12,8 @@ namespace openrad::core {
 /// most `maxSamples` voxels (exact for smaller images). Non-finite values are ignored.
 std::pair<double, double> quantileRange(const Image& image, double lowFraction, double highFraction,
                                         std::int64_t maxSamples = 1 << 20);
+
+/// The upper median of `values` (the middle element, or the upper of the two middle ones); 0 for none.
+double median(std::vector<double> values);
 
 }  // namespace openrad::core

@@ -1,4 +1,5 @@
 #include "Hooks.h"
+#include "openrad/core/ImageStatistics.h"
 
 #include <CLI/CLI.hpp>
 
@@ -24,11 +25,6 @@
 
 namespace openrad::modules::xray_landmarks {
 namespace {
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
-}
 
 /// A child process that keeps one core busy while resumed (the competing load of a shared workstation). It starts
 /// paused, so quiet and busy runs can alternate film by film and a drift of the shared machine hits both alike.
@@ -130,7 +126,7 @@ int runXrayLandmarkBench(int images, int threads, std::uint64_t seed, const std:
     std::fprintf(stderr, "error: no radiograph could be analysed\n");
     return 1;
   }
-  const double l = median(load), r = median(run);
+  const double l = core::median(load), r = core::median(run);
   std::printf("xray-landmarks %s: %zu AP radiographs (phantom seed %llu, %d runs refused), %d thread(s)\n",
               module->info().version.c_str(), run.size(), static_cast<unsigned long long>(seed), refused, threads);
   std::printf("  open the radiograph (io::loadPath, peer)  median %7.3f s\n", l);
@@ -142,8 +138,8 @@ int runXrayLandmarkBench(int images, int threads, std::uint64_t seed, const std:
     // Paired: each film's busy time over its own quiet time, so a drift of the shared machine cancels out.
     std::vector<double> ratios;
     for (std::size_t i = 0; i < busy.size(); ++i) ratios.push_back(busy[i] / run[i]);
-    const double ratio = median(ratios);
-    std::printf("  analyse beside one busy process           median %7.3f s\n", median(busy));
+    const double ratio = core::median(ratios);
+    std::printf("  analyse beside one busy process           median %7.3f s\n", core::median(busy));
     std::printf("  ratio busy / quiet (median of pairs)      %7.2f   target 1.5 %s (OMP_WAIT_POLICY=%s)\n", ratio,
                 ratio <= 1.5 ? "(met)" : "(MISSED)", std::getenv("OMP_WAIT_POLICY") ? std::getenv("OMP_WAIT_POLICY") : "unset");
     std::printf("  (fair share: %d worker thread(s) beside one busy thread on %u core(s) bound it at %.2f)\n", threads,
