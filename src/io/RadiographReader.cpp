@@ -151,7 +151,11 @@ std::string fileUid(const std::string& path, const std::string& purpose) {
 
 core::LoadResult readPlainRadiograph(const std::string& path, std::uint64_t maxBytes) {
   // What decoding allocates is known from the header: check it before OpenCV sizes a buffer from it.
-  if (const auto header = readPlainImageHeader(path)) {
+  // OpenCV picks its decoder by content, and Debian's build includes GDCM (whose assertions abort) and GDAL readers:
+  // only a file whose own signature says PNG, JPEG or TIFF is handed to it.
+  const auto header = readPlainImageHeader(path);
+  if (!header) throw IoError(path, "not a PNG, JPEG or TIFF image (unrecognised or cut header); not decoded");
+  {
     if (header->width == 0 || header->height == 0) throw IoError(path, "image header declares an empty image");
     // Below 2^20 a side the products below cannot wrap.
     const bool tooWide = header->width > (1u << 20) || header->height > (1u << 20);
