@@ -2,12 +2,14 @@
 
 #include "openrad/ai/ModelError.h"
 #include "openrad/ai/Sha256.h"
+#include "openrad/core/AtomicWrite.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 namespace openrad::ai {
 
@@ -130,9 +132,18 @@ double ModelManifest::param(const std::string& name, double fallback) const {
 
 std::string ModelManifest::userNote() const {
   std::string note = id + " " + version;
-  const bool phantoms = training.dataSeed != 0 || training.data.find("phantom") != std::string::npos;
+  const bool real = training.data.find("real") != std::string::npos;
+  const bool phantoms = !real && (training.dataSeed != 0 || training.data.find("phantom") != std::string::npos);
   if (phantoms) note += ", trained on synthetic phantoms only (no real radiographs)";
   else if (!training.data.empty()) note += ", trained on " + training.data;
+  // Segmentation models: the real validation Dice (the split the checkpoint was chosen on) and held-out phantoms.
+  for (const auto& [key, what] : {std::make_pair("real_val.dice_mean", "real validation"),
+                                  std::make_pair("heldout_phantom.dice_mean", "held-out phantom")})
+    if (const auto d = metrics.find(key); d != metrics.end()) {
+      char value[32];
+      std::snprintf(value, sizeof value, "%.3f", d->second);
+      note += std::string("; ") + what + " mean Dice " + value;
+    }
   if (const auto mae = metrics.find("heldout.cobb_mae_deg"); mae != metrics.end()) {
     char value[32];
     std::snprintf(value, sizeof value, "%.1f", mae->second);
@@ -142,6 +153,28 @@ std::string ModelManifest::userNote() const {
   }
   note += "; not validated on patients, not for diagnostic use.";
   return note;
+}
+
+void recordManifestMetrics(const std::string& modelDir, const std::map<std::string, double>& metrics,
+                           const std::string& note, const std::string& marker) {
+  const auto path = std::filesystem::path(modelDir) / "manifest.json";
+  nlohmann::ordered_json j;
+  {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error(path.string() + ": cannot read");
+    in >> j;
+  }
+  nlohmann::json sorted = j.value("metrics", nlohmann::json::object());  // std::map order: sorted keys
+  for (const auto& [k, v] : metrics) sorted[k] = v;
+  j["metrics"] = sorted;
+  std::string text = j.value("metricsNote", std::string());
+  // Replace the previous run's sentence rather than appending another one.
+  if (const auto at = text.find(marker); at != std::string::npos) {
+    const auto next = text.find(". ", at + marker.size());
+    text.erase(at, next == std::string::npos ? std::string::npos : next + 1 - at);
+  }
+  j["metricsNote"] = text + note;
+  core::writeFileAtomically(path.string(), j.dump(2) + "\n");
 }
 
 }  // namespace openrad::ai

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "openrad/core/Csv.h"
+
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -37,25 +39,7 @@ inline bool haveProgram(const std::string& program) {
 }
 
 /// Fields of one CSV line (RFC 4180 quoting).
-inline std::vector<std::string> csvFields(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
-      else if (c == '"') quoted = false;
-      else out.back() += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  return out;
-}
+inline std::vector<std::string> csvFields(const std::string& line) { return core::csvFields(line); }
 
 /// True when `text` holds `what`.
 inline bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }

@@ -58,4 +58,10 @@ struct ModelManifest {
   std::string userNote() const;
 };
 
+/// Sets `metrics` in `modelDir`/manifest.json and replaces the sentence of metricsNote that starts with `marker`
+/// (e.g. " heldout.* = ") by `note` (which should start with it), keeping every other field (also those ModelManifest
+/// does not model) and the key order; written atomically. Throws std::runtime_error when the manifest is unreadable.
+void recordManifestMetrics(const std::string& modelDir, const std::map<std::string, double>& metrics,
+                           const std::string& note, const std::string& marker);
+
 }  // namespace openrad::ai

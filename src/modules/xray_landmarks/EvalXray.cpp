@@ -40,26 +40,6 @@ std::uint64_t datasetSeed(const std::string& dir, bool& found) {
     return 0;
   }
 }
-/// Sets `metrics` and the held-out sentence of metricsNote in `modelDir`/manifest.json, keeping every
-/// other field (also those ModelManifest does not model) and the key order; written atomically.
-void recordMetrics(const std::string& modelDir, const std::map<std::string, double>& metrics, const std::string& note) {
-  const auto path = std::filesystem::path(modelDir) / "manifest.json";
-  nlohmann::ordered_json j;
-  {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error(path.string() + ": cannot read");
-    in >> j;
-  }
-  nlohmann::json sorted = j.value("metrics", nlohmann::json::object());  // std::map order: sorted keys
-  for (const auto& [k, v] : metrics) sorted[k] = v;
-  j["metrics"] = sorted;
-  std::string text = j.value("metricsNote", std::string());
-  // Replace the previous run's sentence rather than appending another one.
-  if (const auto at = text.find(" heldout.* = "); at != std::string::npos) text.erase(at);
-  j["metricsNote"] = text + note;
-  core::writeFileAtomically(path.string(), j.dump(2) + "\n");
-}
-
 /// Pearson correlation of x and y (0 when either is constant).
 double correlation(const std::vector<double>& x, const std::vector<double>& y) {
   const double n = static_cast<double>(x.size());
@@ -279,7 +259,7 @@ std::function<EvalReport(const EvalOptions&)> setupEval(CLI::App& command) {
       const std::string note = " heldout.* = `openrad-cli eval xray-landmarks --data " + eo.data + "` (" +
                                std::to_string(n) + " studies, dataset seed " + std::to_string(seed) + ", " +
                                (eo.threads > 0 ? std::to_string(eo.threads) : std::string("all")) + " CPU threads).";
-      recordMetrics(model, m, note);
+      ai::recordManifestMetrics(model, m, note, " heldout.* = ");
       report.text.push_back("recorded held-out metrics in " + model + "/manifest.json");
     }
     return report;

@@ -7,39 +7,9 @@ namespace openrad::ai::xray {
 namespace nn = torch::nn;
 
 namespace {
-nn::Conv2d conv(int in, int out, int k, int stride = 1, bool bias = false) {
-  return nn::Conv2d(nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2).bias(bias));
-}
-
-nn::Sequential convBnRelu(int in, int out) {
-  return nn::Sequential(conv(in, out, 3), nn::BatchNorm2d(out), nn::ReLU(nn::ReLUOptions(true)));
-}
-
-torch::Tensor upTo(const torch::Tensor& x, const torch::Tensor& like) {
-  return torch::nn::functional::interpolate(
-      x, torch::nn::functional::InterpolateFuncOptions()
-             .size(std::vector<int64_t>{like.size(2), like.size(3)})
-             .mode(torch::kNearest));
-}
+nn::Conv2d conv(int in, int out, int k, int stride = 1, bool bias = false) { return conv2d(in, out, k, stride, bias); }
+torch::Tensor upTo(const torch::Tensor& x, const torch::Tensor& like) { return resizeTo(x, like); }
 }  // namespace
-
-ResBlockImpl::ResBlockImpl(int in, int out, int stride) {
-  m_conv1 = register_module("conv1", conv(in, out, 3, stride));
-  m_bn1 = register_module("bn1", nn::BatchNorm2d(out));
-  m_conv2 = register_module("conv2", conv(out, out, 3));
-  m_bn2 = register_module("bn2", nn::BatchNorm2d(out));
-  if (in != out || stride != 1) {
-    m_proj = register_module("proj", conv(in, out, 1, stride));
-    m_projBn = register_module("projBn", nn::BatchNorm2d(out));
-  }
-}
-
-torch::Tensor ResBlockImpl::forward(const torch::Tensor& x) {
-  torch::Tensor y = torch::relu(m_bn1(m_conv1(x)));
-  y = m_bn2(m_conv2(y));
-  const torch::Tensor shortcut = m_proj ? m_projBn(m_proj(x)) : x;
-  return torch::relu(y + shortcut);
-}
 
 LandmarkNetImpl::LandmarkNetImpl(const NetConfig& config) : m_config(config) {
   const int b = config.baseWidth;
@@ -65,12 +35,7 @@ LandmarkNetImpl::LandmarkNetImpl(const NetConfig& config) : m_config(config) {
 }
 
 NetOutput LandmarkNetImpl::forward(const torch::Tensor& x) {
-  const torch::Tensor s0 = m_stem->forward(x);
-  const torch::Tensor s1 = m_e1(s0);
-  const torch::Tensor s2 = m_e2(s1);
-  const torch::Tensor s3 = m_e3(s2);
-  const torch::Tensor s4 = m_e4(s3);
-  const torch::Tensor s5 = m_e5(s4);
+  const auto [s0, s1, s2, s3, s4, s5] = ai::encodeStages(m_stem, {&m_e1, &m_e2, &m_e3, &m_e4, &m_e5}, x);
   torch::Tensor d = m_d4->forward(torch::cat({upTo(s5, s4), s4}, 1));
   d = m_d3->forward(torch::cat({upTo(d, s3), s3}, 1));
   const int64_t h = s2.size(2), w = s2.size(3);

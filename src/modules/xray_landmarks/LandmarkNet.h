@@ -3,6 +3,8 @@
 // Private to the xray-landmarks module (Torch types).
 #include "Decode.h"
 
+#include "openrad/ai/TorchBlocks.h"
+
 #include <torch/torch.h>
 
 #include <array>
@@ -22,17 +24,7 @@ struct NetConfig {
   static constexpr double kOffsetScale = 4.0;
 };
 
-/// Residual block: two 3×3 conv + BN, a projection shortcut when shape changes.
-class ResBlockImpl : public torch::nn::Module {
-public:
-  ResBlockImpl(int in, int out, int stride);
-  torch::Tensor forward(const torch::Tensor& x);
-
-private:
-  torch::nn::Conv2d m_conv1{nullptr}, m_conv2{nullptr}, m_proj{nullptr};
-  torch::nn::BatchNorm2d m_bn1{nullptr}, m_bn2{nullptr}, m_projBn{nullptr};
-};
-TORCH_MODULE(ResBlock);
+using ai::ResBlock;
 
 /// Network outputs at stride 4: per-vertebra centre heatmap logits and regression maps
 /// (2 centre sub-pixel offsets + 8 corner offsets, tl, tr, bl, br as (dx, dy)).

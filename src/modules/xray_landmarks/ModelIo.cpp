@@ -46,15 +46,7 @@ ModelManifest manifestFor(const NetConfig& config, const std::string& version) {
 }
 
 std::string saveModel(LandmarkNet& net, ModelManifest manifest, const std::string& dir) {
-  std::filesystem::create_directories(dir);
-  const std::string path = (std::filesystem::path(dir) / kWeightsFile).string();
-  const std::string tmp = path + ".tmp";
-  torch::save(net, tmp);
-  std::filesystem::rename(tmp, path);
-  manifest.weightsFile = kWeightsFile;
-  manifest.sha256 = Sha256::fileHex(path);
-  manifest.write(dir);
-  return manifest.sha256;
+  return ai::saveModel(net.ptr(), std::move(manifest), dir, kWeightsFile);
 }
 
 std::vector<Prediction> predictBases(LandmarkNet& net, const std::vector<cv::Mat>& bases, const torch::Device& device,
