@@ -45,7 +45,52 @@ std::vector<Eigen::Vector2d> body(double degrees) {
 
 const Eigen::Vector2d kAnterior(-1, 0), kCranial(0, -1);
 
+/// `body(degrees)` with every corner rounded to a `radius` px arc (as a network's mask of a body is).
+std::vector<Eigen::Vector2d> roundedBody(double degrees, double radius) {
+  const double pi = 3.14159265358979323846, t = degrees * pi / 180.0;
+  const Eigen::Rotation2Dd r(t);
+  const Eigen::Vector2d c(60, 50);
+  std::vector<Eigen::Vector2d> p;
+  // Arc centres inset by the radius; corners in polygon order AS (-x,-y), PS (+x,-y), PI (+x,+y), AI (-x,+y).
+  const Eigen::Vector2d centres[4] = {{-20 + radius, -12.5 + radius}, {20 - radius, -12.5 + radius},
+                                      {20 - radius, 12.5 - radius}, {-20 + radius, 12.5 - radius}};
+  const double start[4] = {pi, 1.5 * pi, 0, 0.5 * pi};
+  for (int k = 0; k < 4; ++k)
+    for (int i = 0; i <= 8; ++i) {
+      const double phi = start[k] + 0.5 * pi * i / 8;
+      p.push_back(c + r * (centres[k] + radius * Eigen::Vector2d(std::cos(phi), std::sin(phi))));
+    }
+  return p;
+}
+
+double degreesOf(const Eigen::Vector2d& v) { return std::atan2(v.y(), v.x()) * 180.0 / 3.14159265358979323846; }
+
 }  // namespace
+
+TEST(MaskCorners, ARoundedTiltedBodyKeepsItsEndplateAngles) {
+  // Rounded corners are what a network's masks have; the endplates' tilt must survive them (lordosis reads it).
+  for (double degrees : {-25.0, -12.0, 15.0, 30.0}) {
+    const auto found = bodyCornersFromMask(drawConvex(roundedBody(degrees, 5.0)), kAnterior, kCranial);
+    ASSERT_TRUE(found) << degrees;
+    // Anterior is -x: the superior endplate runs from AS to PS along +x turned by `degrees`.
+    const double superior = degreesOf(found->body.posteriorSuperior - found->body.anteriorSuperior);
+    const double inferior = degreesOf(found->body.posteriorInferior - found->body.anteriorInferior);
+    // Within 1.5 deg (pixel steps on the arcs); corners taken along the image's diagonals were 3-5 deg flat here.
+    EXPECT_NEAR(superior, degrees, 1.5) << degrees;
+    EXPECT_NEAR(inferior, degrees, 1.5) << degrees;
+    // Each rounded corner sits at its arc's middle, r (1 - 1/sqrt 2) inside the square corner on either side.
+    EXPECT_NEAR(bodyHeights(found->body).middle, 25.0 - 2 * 5.0 * (1 - 1 / std::sqrt(2.0)), 1.0) << degrees;
+  }
+}
+
+TEST(MaskCorners, ASteepSacrumGivesItsSuperiorCorners) {
+  // A sacral slope of 40 deg: the image's own diagonals would miss the posterior-superior corner.
+  const auto truth = body(40);
+  const auto found = bodyCornersFromMask(drawConvex(truth), kAnterior, kCranial, true);
+  ASSERT_TRUE(found);
+  EXPECT_LT((found->body.anteriorSuperior - truth[0]).norm(), 1.5);
+  EXPECT_LT((found->body.posteriorSuperior - truth[1]).norm(), 1.5);
+}
 
 TEST(MaskCorners, FindsTheFourCornersOfATurnedBodyWithinAPixelAndAHalf) {
   for (double degrees : {0.0, 8.0, -12.0}) {
@@ -113,4 +158,17 @@ TEST(MaskCorners, RefusesAnEmptyMaskOrDegenerateDirections) {
   Mask2D wrongSize = m;
   wrongSize.pixels.pop_back();
   EXPECT_FALSE(bodyCornersFromMask(wrongSize, kAnterior, kCranial));
+}
+
+TEST(MaskCorners, AThinSpurIsNoCorner) {
+  // A 3 px wide strip of the body's label running 8 px up from its posterior-superior corner into the disc above (a
+  // network's bleed): the corner stays where the body's outline has it.
+  const auto truth = body(0);
+  Mask2D m = drawConvex(truth);
+  for (int y = 30; y < 38; ++y)
+    for (int x = 77; x < 80; ++x) m.pixels[static_cast<std::size_t>(y) * m.width + x] = 1;
+  const auto found = bodyCornersFromMask(m, kAnterior, kCranial);
+  ASSERT_TRUE(found);
+  EXPECT_LT((found->body.posteriorSuperior - truth[1]).norm(), 1.5);
+  EXPECT_LT((found->body.anteriorSuperior - truth[0]).norm(), 1.5);
 }

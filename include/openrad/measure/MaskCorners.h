@@ -1,7 +1,8 @@
 #pragma once
 
 // The four corners of a vertebral body from its segmentation mask on one sagittal slice (issue 10): each corner is
-// where the mask reaches furthest along its quadrant's diagonal (anterior/posterior x superior/inferior, from the
+// where the mask reaches furthest along its quadrant's diagonal in the body's own frame (anterior along the mean endplate
+// direction, found from a first pass in the image frame; anterior/posterior x superior/inferior from the
 // image's direction cosines), at sub-pixel precision (the mean of the outermost pixels, moved out by half a pixel);
 // its confidence is the Harris corner response of the smoothed mask there. (Harris alone peaks about 1.5 px inside
 // a corner of a smoothed mask, which is why it scores rather than places.) Pure (Eigen only), so it is tested on
