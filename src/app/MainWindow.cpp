@@ -36,7 +36,9 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <optional>
 
 namespace openrad::app {
@@ -621,7 +623,25 @@ void MainWindow::onAnalysisFinished() {
   for (const auto& w : outcome.findings.warnings) message += QStringLiteral("; ") + QString::fromStdString(w);
   statusBar()->showMessage(message, 20000);
   rebuildLabelMenu();
+  showFindingsSlice(outcome.findings);
   Q_EMIT analysisFinished(true, message);
+}
+
+void MainWindow::showFindingsSlice(const ai::Findings& findings) {
+  // A module that places its landmarks on one slice of a volume (a mid-sagittal plane) is reviewed there: the view
+  // goes to that slice when the shown plane cuts through it.
+  const auto& series = m_sliceView->series();
+  if (!series || !series->image || series->image->geometry().is2D()) return;
+  const auto it = findings.series.find(series->info.seriesUid);
+  if (it == findings.series.end()) return;
+  const int axis = m_sliceView->plane().axis;
+  std::vector<double> along;
+  for (const auto& [name, set] : it->second.landmarkSets)
+    for (const auto& p : set.points) along.push_back(p.position[axis]);
+  if (along.empty()) return;
+  const auto [lo, hi] = std::minmax_element(along.begin(), along.end());
+  if (*hi - *lo > 0.5) return;  // spread over several slices of this plane: leave the view where it is
+  m_sliceView->setSlice(static_cast<int>(std::lround(*lo)));
 }
 
 QStringList MainWindow::exportFindings(const QString& folder, QString* error) {

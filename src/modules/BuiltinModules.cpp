@@ -2,7 +2,8 @@
 
 // One line per module: its folder under src/modules/ defines <folder>::module().
 #define OPENRAD_BUILTIN_MODULES(X) \
-  X(xray_landmarks)
+  X(xray_landmarks) \
+  X(mri_lumbar)
 
 #define OPENRAD_DECLARE_MODULE(folder) \
   namespace folder {                   \

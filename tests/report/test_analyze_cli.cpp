@@ -123,6 +123,35 @@ TEST_F(AnalyzeCli, EvalJsonHasEveryCaseAndRecomputableMetrics) {
   EXPECT_NEAR(j["metrics"]["mre_px"].get<double>(), mre, 1e-6);
 }
 
+TEST_F(AnalyzeCli, LumbarEvalJsonNamesTheIssueMetricsAndTheyFollowFromTheCases) {
+  const fs::path data = dir.path() / "lumbar-heldout";
+  std::string log;
+  ASSERT_EQ(runCommand(cli() + " phantom lumbar-mri --count 1 --seed 4242 --out " + quoted(data), log), 0) << log;
+  ASSERT_EQ(runCommand(cli() + " eval mri-lumbar --data " + quoted(data) + " --threads 2 --json", log, false), 0) << log;
+  const auto j = nlohmann::json::parse(log);
+  EXPECT_EQ(j["module"], "mri-lumbar");
+  ASSERT_EQ(j["perCase"].size(), 2u) << "T1 and T2 of the one phantom";
+  double dice = 0, corners = 0;
+  int bodies = 0, identified = 0;
+  for (const auto& c : j["perCase"]) {
+    dice += c["dice_mean"].get<double>() / 2.0;
+    bodies += c["bodies"].get<int>();
+    identified += c["identified"].get<int>();
+    double sum = 0;
+    for (const auto& [name, e] : c["corner_errors_mm"].items()) sum += e.get<double>();
+    ASSERT_EQ(c["corner_errors_mm"].size(), c["corners_compared"].get<std::size_t>());
+    EXPECT_NEAR(sum / static_cast<double>(c["corners_compared"].get<int>()), c["corner_error_mm"].get<double>(), 1e-9);
+    corners += c["corner_error_mm"].get<double>() / 2.0;
+    EXPECT_TRUE(c.contains("lordosis_truth_deg")) << "phantoms carry the lordosis comparison";
+  }
+  ASSERT_GT(bodies, 0);
+  EXPECT_NEAR(j["metrics"]["dice_mean"].get<double>(), dice, 1e-9);
+  EXPECT_NEAR(j["metrics"]["level_accuracy"].get<double>(), static_cast<double>(identified) / bodies, 1e-9)
+      << "a fraction, like dice_mean";
+  EXPECT_NEAR(j["metrics"]["corner_error_mm"].get<double>(), corners, 1e-9);
+  EXPECT_GT(j["metrics"]["dice_mean"].get<double>(), 0.9) << "the shipped model on a phantom of an unseen seed";
+}
+
 TEST_F(AnalyzeCli, JsonSummary) {
   const fs::path study = phantom("spine-xray");
   std::string log;

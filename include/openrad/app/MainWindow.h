@@ -124,6 +124,7 @@ private:
   void updateUndoActions();
   void updateTitle();
   void onAnalysisFinished();
+  void showFindingsSlice(const ai::Findings& findings);
   void refreshMeasurements();
   void rebuildLabelMenu();
   void exportFindingsInteractively();
