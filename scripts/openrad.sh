@@ -147,7 +147,11 @@ demo() {
   log "openrad-cli analyze $study --modules xray-landmarks --out $SAMPLES/analysis"
   "$cli" analyze "$study" --modules xray-landmarks --out "$SAMPLES/analysis"
   log "AP spine report: $SAMPLES/analysis/report.pdf (CSV, JSON and the key image overlay.png beside it)"
-  log "done. Open the studies in the workstation: $BUILD/src/app/openrad $SAMPLES/spine-xray"
+  study="$(find "$SAMPLES/lumbar-mri" -mindepth 1 -maxdepth 1 -type d -name 'lumbar_mri_*' | sort | head -n 1)"
+  log "openrad-cli analyze $study --modules mri-lumbar --out $SAMPLES/analysis-mri"
+  "$cli" analyze "$study" --modules mri-lumbar --out "$SAMPLES/analysis-mri"
+  log "lumbar MRI report: $SAMPLES/analysis-mri/report.pdf (label maps as NIfTI, CSV, JSON, key images beside it)"
+  log "done. Open the studies in the workstation: $BUILD/src/app/openrad $SAMPLES/spine-xray $SAMPLES/lumbar-mri"
 }
 
 run_tests() {
