@@ -89,7 +89,7 @@ std::function<EvalReport(const EvalOptions&)> setupEval(CLI::App& command) {
     report.module = "mri-lumbar";
     report.modelVersion = manifest.version;
     report.dataset = eo.data + (a->split.empty() ? "" : " (split " + a->split + ")");
-    std::vector<double> dice, cornerErr, lordosisErr, listhesisErr, seconds;
+    std::vector<double> dice, cornerErr, lordosisErr, lordosis15Err, listhesisErr, seconds;
     std::map<int, std::vector<double>> perLevel;
     int bodies = 0, identified = 0, refused = 0;
     std::vector<std::string> misidentified;
@@ -154,16 +154,21 @@ std::function<EvalReport(const EvalOptions&)> setupEval(CLI::App& command) {
           cj["corner_errors_mm"] = perCorner;
         }
         cj["slice"] = slice + 1;
+        const auto predM = lumbarMeasurements(predSet, *series), truthM = lumbarMeasurements(truthSet, *series);
+        // A lordosis against the truth mask's corners: its error, and both values in the case's JSON as KEY_pred_deg
+        // and KEY_truth_deg.
+        const auto compareAngle = [&](const std::string& id, const std::string& key, std::vector<double>& errors) {
+          bool fp = false, ft = false;
+          const double lp = value(predM, id, &fp), lt = value(truthM, id, &ft);
+          if (!fp || !ft) return;
+          errors.push_back(std::abs(lp - lt));
+          cj[key + "_pred_deg"] = lp;
+          cj[key + "_truth_deg"] = lt;
+        };
+        compareAngle("lumbar.lordosis.L1-L5", "lordosis_l1l5", lordosis15Err);  // every dataset has L1-L5
         if (ref.source == "phantom") {
           anyPhantom = true;
-          const auto predM = lumbarMeasurements(predSet, *series), truthM = lumbarMeasurements(truthSet, *series);
-          bool fp = false, ft = false;
-          const double lp = value(predM, "lumbar.lordosis.L1-S1", &fp), lt = value(truthM, "lumbar.lordosis.L1-S1", &ft);
-          if (fp && ft) {
-            lordosisErr.push_back(std::abs(lp - lt));
-            cj["lordosis_pred_deg"] = lp;
-            cj["lordosis_truth_deg"] = lt;
-          }
+          compareAngle("lumbar.lordosis.L1-S1", "lordosis", lordosisErr);
           for (const auto& [level, truth] : phantomListhesis(ref)) {
             bool found = false;
             const double p = value(predM, "lumbar.listhesis." + level, &found);
@@ -183,7 +188,9 @@ std::function<EvalReport(const EvalOptions&)> setupEval(CLI::App& command) {
     text << std::setprecision(1) << "  level accuracy              " << acc << " % (" << identified << "/" << bodies << " bodies)\n"
          ;
     for (const auto& m : misidentified) text << "    " << m << "\n";
-    text << std::setprecision(2) << "  corner error                " << mean(cornerErr) << " mm (vs the extractor on the truth mask)\n";
+    text << std::setprecision(2) << "  corner error                " << mean(cornerErr) << " mm (vs the extractor on the truth mask)\n"
+         << "  lordosis L1-L5 MAE          " << mean(lordosis15Err) << " deg (" << lordosis15Err.size()
+         << " cases, vs the corners of the truth mask)\n";
     if (anyPhantom)
       text << "  lordosis L1-S1 MAE          " << mean(lordosisErr) << " deg (" << lordosisErr.size() << " cases)\n"
            << "  listhesis MAE               " << mean(listhesisErr) << " % (" << listhesisErr.size() << " levels)\n";
@@ -196,6 +203,7 @@ std::function<EvalReport(const EvalOptions&)> setupEval(CLI::App& command) {
                       {"dice_mean", mean(dice)},
                       {"level_accuracy", acc / 100.0},  // a fraction, like dice_mean and the trainer val.level_accuracy
                       {"corner_error_mm", mean(cornerErr)},
+                      {"lordosis_l1l5_mae_deg", mean(lordosis15Err)},
                       {"seconds_median", medianOf(seconds)}};
     for (const auto& [k, v] : perLevel) report.metrics.push_back({"dice_" + className(k), mean(v)});
     if (anyPhantom) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iomanip>
 #include <map>
 #include <numeric>
 #include <sstream>
@@ -283,20 +284,49 @@ core::LandmarkSet cornersOnSlice(const core::Image& labels, const measure::Sagit
   set.name = kCornerSet;
   set.provenance = provenance;
   const int cu = frame.columnAxis, cv = frame.rowAxis;
-  measure::Mask2D mask;
-  mask.width = static_cast<int>(g.size[static_cast<std::size_t>(cu)]);
-  mask.height = static_cast<int>(g.size[static_cast<std::size_t>(cv)]);
-  for (int c = kL1; c <= kS1; ++c) {
-    mask.pixels.assign(static_cast<std::size_t>(mask.width) * static_cast<std::size_t>(mask.height), 0);
+  const int width = static_cast<int>(g.size[static_cast<std::size_t>(cu)]);
+  const int height = static_cast<int>(g.size[static_cast<std::size_t>(cv)]);
+  // Each body's mask on the slice and its centroid (T12 too: it gives L1's upper neighbour).
+  std::map<int, measure::Mask2D> masks;
+  std::map<int, Eigen::Vector2d> centroids;
+  for (int c = kL1 - 1; c <= kS1; ++c) {
+    measure::Mask2D& mask = masks[c];
+    mask.width = width, mask.height = height;
+    mask.pixels.assign(static_cast<std::size_t>(width) * static_cast<std::size_t>(height), 0);
+    Eigen::Vector2d sum = Eigen::Vector2d::Zero();
+    int n = 0;
     std::int64_t idx[3];
     idx[frame.sliceAxis] = slice;
-    for (int y = 0; y < mask.height; ++y)
-      for (int x = 0; x < mask.width; ++x) {
+    for (int y = 0; y < height; ++y)
+      for (int x = 0; x < width; ++x) {
         idx[cu] = x, idx[cv] = y;
-        mask.pixels[static_cast<std::size_t>(y * mask.width + x)] = labels.value(idx[0], idx[1], idx[2]) == c ? 1 : 0;
+        if (labels.value(idx[0], idx[1], idx[2]) != c) continue;
+        mask.pixels[static_cast<std::size_t>(y * width + x)] = 1;
+        sum += Eigen::Vector2d(x, y), ++n;
       }
+    if (n >= 16) centroids[c] = sum / n;
+  }
+  for (int c = kL1; c <= kS1; ++c) {
+    const measure::Mask2D& mask = masks[c];
     const bool sacrum = c == kS1;
-    const auto corners = measure::bodyCornersFromMask(mask, frame.anterior, frame.cranial, sacrum);
+    // The corners' first guess of "cranial" is the spine's own axis there (the line from the body below's centroid to
+    // the one above's), not the image's: L5 and S1 are often turned 35-50 deg in the image, beyond where the image's
+    // diagonals still tell the corners apart.
+    Eigen::Vector2d cranial = frame.cranial, anterior = frame.anterior;
+    const auto at = [&](int k) { return centroids.find(k); };
+    if (at(c) != centroids.end()) {
+      const auto up = at(c - 1), down = at(c + 1);
+      Eigen::Vector2d axis = Eigen::Vector2d::Zero();
+      if (up != centroids.end() && down != centroids.end()) axis = up->second - down->second;
+      else if (up != centroids.end()) axis = up->second - at(c)->second;
+      else if (down != centroids.end()) axis = at(c)->second - down->second;
+      if (axis.norm() > 1e-6 && axis.normalized().dot(frame.cranial.normalized()) > std::cos(60.0 * M_PI / 180.0)) {
+        cranial = axis.normalized();
+        anterior = Eigen::Vector2d(-cranial.y(), cranial.x());
+        if (anterior.dot(frame.anterior) < 0) anterior = -anterior;
+      }
+    }
+    const auto corners = measure::bodyCornersFromMask(mask, anterior, cranial, sacrum);
     if (!corners) continue;
     const std::array<Eigen::Vector2d, 4> pts = {corners->body.anteriorSuperior, corners->body.posteriorSuperior,
                                                 corners->body.anteriorInferior, corners->body.posteriorInferior};
@@ -436,6 +466,28 @@ std::vector<core::Measurement> lumbarMeasurements(const core::LandmarkSet& set, 
       a.attributes["definition"] = "project-defined: largest step of the posterior wall between adjacent levels";
       a.attributes["level"] = shape->alignmentLevel;
     }
+  return out;
+}
+
+std::vector<std::string> implausibleLumbarValues(const std::vector<core::Measurement>& measurements) {
+  std::vector<std::string> out;
+  for (const auto& m : measurements) {
+    const bool lordosis = m.id == "lumbar.lordosis.L1-S1", slip = m.id.rfind("lumbar.listhesis.", 0) == 0;
+    const bool height = m.unit == "mm" && (m.id.rfind("lumbar.body.", 0) == 0 || m.id.rfind("lumbar.disc.", 0) == 0);
+    if (!((lordosis && (m.value < -20 || m.value > 85)) || (slip && std::abs(m.value) > 50) || (height && m.value > 60)))
+      continue;
+    // The bodies whose corners it reads ("L4.as" -> L4), in order.
+    std::vector<std::string> bodies;
+    for (const auto& in : m.inputs) {
+      const std::string level = in.substr(0, in.find('.'));
+      if (std::find(bodies.begin(), bodies.end(), level) == bodies.end()) bodies.push_back(level);
+    }
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(1) << m.name << " " << m.value << " " << m.unit
+      << " is implausible: review the corners of";
+    for (std::size_t i = 0; i < bodies.size(); ++i) s << (i ? ", " : " ") << bodies[i];
+    out.push_back(s.str());
+  }
   return out;
 }
 

@@ -109,8 +109,10 @@ ai::Findings LumbarModule::run(const ai::AnalysisInput& input, const ai::RunCont
   map.table = lumbarLabelTable();
   map.provenance = prov;
   out.labelMaps[kLabelMap] = std::move(map);
-  for (auto& m : lumbarMeasurements(corners, *series)) out.measurements[m.id] = std::move(m);
+  const std::vector<core::Measurement> measurements = lumbarMeasurements(corners, *series);
   f.warnings = levels.warnings;
+  for (auto& w : implausibleLumbarValues(measurements)) f.warnings.push_back(std::move(w));
+  for (const auto& m : measurements) out.measurements[m.id] = m;
   if (untypedVolume(*series))
     f.warnings.push_back("the NIfTI file records no modality: analysed as MR (its values have no CT-like negatives)");
   std::ostringstream s;

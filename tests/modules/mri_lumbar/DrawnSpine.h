@@ -36,6 +36,7 @@ struct DrawnSpineSpec {
   double listhesisMm = 0;               ///< L4 shifted anterior over L5 by this much
   int firstBodySlice = 2, lastBodySlice = 6;  ///< lateral extent of the bodies
   int canalSlice = -1;                  ///< canal drawn on slices canalSlice-1..+1 behind the bodies (-1 none)
+  double turnDeg = 0;                   ///< the whole column turned in the sagittal plane about (17.5, 103) mm
 };
 
 inline std::vector<DrawnBody> drawnBodies(const DrawnSpineSpec& spec) {
@@ -55,6 +56,13 @@ inline std::vector<DrawnBody> drawnBodies(const DrawnSpineSpec& spec) {
   s1.corners = {Eigen::Vector2d(0, top + 35 * t), Eigen::Vector2d(35, top), Eigen::Vector2d(0, top + 35 * t + 30),
                 Eigen::Vector2d(35, top + 30)};
   out.push_back(s1);
+  const double r = spec.turnDeg * M_PI / 180.0;
+  const Eigen::Vector2d centre(17.5, 103);
+  for (auto& b : out)
+    for (auto& c : b.corners) {
+      const Eigen::Vector2d d = c - centre;
+      c = centre + Eigen::Vector2d(std::cos(r) * d.x() - std::sin(r) * d.y(), std::sin(r) * d.x() + std::cos(r) * d.y());
+    }
   return out;
 }
 

@@ -126,6 +126,34 @@ TEST(LumbarCorners, DrawnMaskCornersAreFoundWithinAPixel) {
   EXPECT_NEAR(m.at("lumbar.lordosis.L1-S1"), spec.sacralTiltDeg, 1.5);
 }
 
+TEST(LumbarCorners, AColumnTurnedInTheImageKeepsItsCornerNamesAndLordosis) {
+  // Turned by 50 deg (an oblique reformat, a steep lumbosacral junction): the image's diagonals no longer tell the
+  // corners apart, the spine's own axis does.
+  test::DrawnSpineSpec straight;
+  straight.apPixels = 200, straight.originA = -80;
+  const auto uprightLabels = test::drawnSpineLabels(straight, ArrayOrder::PosteriorInferiorRight);
+  const auto upright = byId(lumbarMeasurements(cornersOnSlice(*uprightLabels, frameOf(*uprightLabels), 4, {"t", ""}),
+                                               seriesOf(uprightLabels)));
+  for (double turn : {-50.0, 50.0}) {
+    test::DrawnSpineSpec spec = straight;
+    spec.turnDeg = turn;
+    const auto labels = test::drawnSpineLabels(spec, ArrayOrder::PosteriorInferiorRight);
+    const core::LandmarkSet set = cornersOnSlice(*labels, frameOf(*labels), 4, {"mri-lumbar", "test"});
+    ASSERT_EQ(set.points.size(), 5u * 4 + 2) << turn;
+    const core::LandmarkSet truth = handSet(test::drawnBodies(spec), spec);
+    for (const auto& t : truth.points) {
+      const core::Landmark* p = set.find(t.name);
+      ASSERT_NE(p, nullptr) << t.name;
+      // A misnamed corner is a whole endplate or wall (25-35 px) away; the staircase of a turned outline blunts
+      // each corner by up to 2 px and S1's acute one a little more.
+      EXPECT_LT((p->position - t.position).head<2>().norm(), t.name.rfind("S1.", 0) == 0 ? 3.0 : 2.5) << turn << " " << t.name;
+    }
+    const auto m = byId(lumbarMeasurements(set, seriesOf(labels)));
+    EXPECT_NEAR(m.at("lumbar.lordosis.L1-S1"), upright.at("lumbar.lordosis.L1-S1"), 1.5) << turn;
+    EXPECT_NEAR(m.at("lumbar.body.L3.middle"), upright.at("lumbar.body.L3.middle"), 2.0) << turn;
+  }
+}
+
 TEST(LumbarCorners, TwoArrayOrdersOfOneVolumeGiveTheSameResult) {
   test::DrawnSpineSpec spec;
   spec.listhesisMm = 5;
@@ -342,3 +370,26 @@ TEST(LumbarDataset, TheRealFolderListsItsSplits) {
 }
 
 }  // namespace
+
+TEST(LumbarPlausibility, ImplausibleValuesAskForAReviewOfTheirBodies) {
+  const auto m = [](std::string id, std::string name, double v, std::string unit, std::vector<std::string> in) {
+    core::Measurement x;
+    x.id = std::move(id), x.name = std::move(name), x.value = v, x.unit = std::move(unit), x.inputs = std::move(in);
+    return x;
+  };
+  const std::vector<std::string> l1s1{"L1.as", "L1.ps", "L1.ai", "L1.pi", "S1.as", "S1.ps"};
+  const std::vector<std::string> l4l5{"L4.as", "L4.ps", "L4.ai", "L4.pi", "L5.as", "L5.ps", "L5.ai", "L5.pi"};
+  // Plausible: nothing to say.
+  EXPECT_TRUE(implausibleLumbarValues({m("lumbar.lordosis.L1-S1", "Lumbar lordosis L1-S1", 48, "deg", l1s1),
+                                       m("lumbar.listhesis.L4-L5", "L4-L5 listhesis", 22, "%", l4l5),
+                                       m("lumbar.body.L4.middle", "L4 middle height", 27, "mm", {"L4.as"})})
+                  .empty());
+  const auto w = implausibleLumbarValues({m("lumbar.lordosis.L1-S1", "Lumbar lordosis L1-S1", -40.8, "deg", l1s1),
+                                          m("lumbar.listhesis.L4-L5", "L4-L5 listhesis", 132.3, "%", l4l5),
+                                          m("lumbar.listhesis.L3-L4", "L3-L4 listhesis", -9.1, "%", l4l5),
+                                          m("lumbar.body.L4.middle", "L4 middle height", 75, "mm", {"L4.as", "L4.ai"})});
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(w[0], "Lumbar lordosis L1-S1 -40.8 deg is implausible: review the corners of L1, S1");
+  EXPECT_EQ(w[1], "L4-L5 listhesis 132.3 % is implausible: review the corners of L4, L5");
+  EXPECT_NE(w[2].find("L4 middle height 75.0 mm"), std::string::npos) << w[2];
+}

@@ -164,6 +164,13 @@ TEST(LumbarShippedModel, RealValCasesWithinBounds) {
     EXPECT_GT(s.diceMean, 0.8) << id;
     EXPECT_EQ(s.identified, s.bodies) << id;
     EXPECT_GE(out.landmarkSets.at(kCornerSet).points.size(), 12u) << id;
+    // VB2_Chu_07's L5 and S1 are turned ~40 deg in the image: its corners once came out named one position round
+    // (lordosis -41 deg, a 132 % slip). Every value must now be plausible.
+    for (const auto& w : f.warnings) EXPECT_EQ(w.find("implausible"), std::string::npos) << id << ": " << w;
+    const auto lordosis = out.measurements.find("lumbar.lordosis.L1-L5");
+    ASSERT_NE(lordosis, out.measurements.end()) << id;
+    EXPECT_GT(lordosis->second.value, 20.0) << id;
+    EXPECT_LT(lordosis->second.value, 75.0) << id;
   }
 }
 
@@ -195,7 +202,7 @@ TEST(LumbarShippedModel, PhantomCornersAndLordosis) {
   ASSERT_NE(lp, nullptr) << "L1 and S1 corners found";
   std::printf("[ info ] phantom lordosis %.1f deg (truth mask %.1f)\n", lp->value, lt->value);
   // The network's masks bleed into the discs at L1 and S1 and flatten lordosis: 5.1 deg on average on the tuning
-  // phantoms (seed 555), 3.8 deg on the held-out ones, 7.6 deg on this one (models/mri-lumbar/README.md).
+  // phantoms (seed 555), 3.5 deg on the held-out ones, 7.6 deg on this one (models/mri-lumbar/README.md).
   EXPECT_NEAR(lp->value, lt->value, 10.0);
 }
 

@@ -52,6 +52,10 @@ core::LandmarkSet cornersOnSlice(const core::Image& labels, const measure::Sagit
 /// L4–S1, body heights, disc heights with Dabbs mean and disc height index, listhesis with Meyerding grade, and the
 /// project-defined lumbar distance, curve area and alignment. Ids start with "lumbar.".
 std::vector<core::Measurement> lumbarMeasurements(const core::LandmarkSet& set, const core::Series& series);
+/// Warnings for values no lumbar spine is likely to have, which mostly mean misplaced corners: lordosis L1–S1 outside
+/// −20…85°, a slip over 50 % of the endplate, a body or disc height over 60 mm. Each names the value and the corners to
+/// review.
+std::vector<std::string> implausibleLumbarValues(const std::vector<core::Measurement>& measurements);
 /// The rule the Document runs after every command that touches the corner set.
 core::MeasurementRule lumbarRule();
 
