@@ -131,6 +131,7 @@ void MainWindow::buildUi() {
   m_measurementsDock->setWidget(m_measurements);
   addDockWidget(Qt::RightDockWidgetArea, m_measurementsDock);
   if (m_volumeDock) splitDockWidget(m_volumeDock, m_measurementsDock, Qt::Vertical);
+  else resizeDocks({m_measurementsDock}, {420}, Qt::Horizontal);  // alone on the right: room for the names
 
   m_cursorLabel = new QLabel(this);
   m_cursorLabel->setMinimumWidth(300);

@@ -87,13 +87,15 @@ void MeasurementsPanel::fillRow(QTreeWidgetItem* item, const core::Measurement& 
   const auto set = [item](int column, const QString& text) {
     if (item->text(column) != text) item->setText(column, text);
   };
-  const QString source = m.edited ? tr("edited")
-                         : m.provenance.source == "manual"
-                             ? tr("manual")
-                             : QString::fromStdString(m.provenance.source + " " + m.provenance.modelVersion);
+  // The column says only who the value is from (a narrow dock keeps room for the names); which model, in its tooltip.
+  const QString model = QString::fromStdString(m.provenance.source + " " + m.provenance.modelVersion);
+  const QString source = m.edited ? tr("edited") : m.provenance.source == "manual" ? tr("manual") : tr("AI");
   set(0, QString::fromStdString(m.name));
   set(1, QString::fromStdString(report::formatValue(m)));
   set(2, source);
+  const QString tip = m.provenance.source == "manual" ? tr("placed by hand")
+                                                      : (m.edited ? tr("%1, corrected by hand") : QStringLiteral("%1")).arg(model);
+  if (item->toolTip(2) != tip) item->setToolTip(2, tip);
   if (item->data(0, kIdRole).toString().isEmpty()) {
     item->setData(0, kIdRole, QString::fromStdString(m.id));
     item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
