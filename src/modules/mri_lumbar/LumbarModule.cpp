@@ -9,6 +9,8 @@
 #include "openrad/modules/mri_lumbar/LumbarAnalysis.h"
 
 #include <chrono>
+#include <cmath>
+#include <set>
 #include <sstream>
 
 namespace openrad::modules::mri_lumbar {
@@ -67,6 +69,20 @@ std::string LumbarModule::unsuitable(const core::Series& series) {
   if (untypedVolume(series) && lo < -200)
     return "it is a NIfTI volume (no modality recorded) with values down to " + std::to_string(static_cast<int>(lo)) +
            ", like CT: the module analyses MR series";
+  // A label map (a segmentation saved beside the image, e.g. labels.nii.gz) holds a few whole numbers; an MR image
+  // holds hundreds of grey values. Stops at the 33rd distinct value, so an image costs a few rows.
+  std::set<double> values;
+  bool whole = true;
+  for (std::int64_t k = 0; k < g.size[2] && values.size() <= 32; ++k)
+    for (std::int64_t j = 0; j < g.size[1] && values.size() <= 32; ++j)
+      for (std::int64_t i = 0; i < g.size[0] && values.size() <= 32; ++i) {
+        const double v = series.image->value(i, j, k);
+        whole = whole && v == std::floor(v);
+        values.insert(v);
+      }
+  if (values.size() <= 32 && whole)
+    return "it holds only " + std::to_string(values.size()) +
+           " distinct whole values, like a label map, not an MR image";
   return {};
 }
 

@@ -125,6 +125,11 @@ TEST_F(LumbarModuleTest, RefusesWhatItCannotJudge) {
   auto niftiCt = mrSeries(std::move(ctLike), "OT");
   niftiCt->info.sourceFormat = "NIfTI";
   EXPECT_NE(LumbarModule::unsuitable(*niftiCt).find("like CT"), std::string::npos) << LumbarModule::unsuitable(*niftiCt);
+  // A label map saved beside the image (labels.nii.gz) is no image to segment.
+  auto labelMap = mrSeries(test::drawnSpineLabels(spec, ArrayOrder::PosteriorInferiorRight), "OT");
+  labelMap->info.sourceFormat = "NIfTI";
+  EXPECT_NE(LumbarModule::unsuitable(*labelMap).find("like a label map"), std::string::npos)
+      << LumbarModule::unsuitable(*labelMap);
 }
 
 TEST_F(LumbarModuleTest, ATamperedModelIsRefusedByName) {
