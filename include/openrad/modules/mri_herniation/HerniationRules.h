@@ -1,0 +1,52 @@
+#pragma once
+
+// The rules of the disc herniation module (issue 11) that need no network: which 5 slices are read, which disc level a
+// box belongs to, and when boxes on several slices make one finding (the consistency rule, 3 of 5 by default). Pure
+// (std and Eigen), so each rule is tested on hand-made boxes and a drawn segmentation.
+
+#include <Eigen/Core>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace openrad::modules::mri_herniation {
+
+/// The slices read: `count` consecutive slice indices centred on `midSlice` (the canal midline from the lumbar
+/// segmentation), shifted to stay inside 0..sliceCount-1; all of them when the series has fewer. Ascending.
+std::vector<int> centralSlices(int sliceCount, int midSlice, int count = 5);
+
+/// A detector box on one sagittal slice, in that slice's pixel coordinates (x, y; inclusive corners).
+struct SliceBox {
+  int slice = 0;
+  Eigen::Vector2d min = Eigen::Vector2d::Zero(), max = Eigen::Vector2d::Zero();
+  double score = 0;
+  std::string level;  ///< disc level ("L4-L5"), empty when none could be assigned
+  Eigen::Vector2d centre() const { return 0.5 * (min + max); }
+};
+
+/// The disc level of a point on a slice from the vertebral bodies' centroids there (level name -> centroid, in the
+/// order cranial to caudal: "L1" … "S1"): the pair of consecutive bodies between whose centroids the point projects,
+/// named "upper-lower" ("L4-L5"); of two such pairs (at a bend), the one whose line is nearer. Empty when fewer than
+/// two bodies are given, or the point is not between two bodies' centroids, or lies further from their line than
+/// they are apart.
+std::string discLevelAt(const Eigen::Vector2d& point, const std::vector<std::pair<std::string, Eigen::Vector2d>>& bodies);
+
+/// A herniation found on enough slices: its level, the slices with a box over the threshold, and the best box per slice.
+struct Finding {
+  std::string level;
+  std::vector<SliceBox> boxes;  ///< one per agreeing slice (the highest-scoring one there), ascending slice
+  double score = 0;             ///< mean of the agreeing slices' best scores
+};
+
+/// The consistency rule: boxes are grouped by level (boxes without a level are dropped); a level is a finding when at
+/// least `minSlices` distinct slices have a box with score >= `threshold`. Findings in level order of first appearance
+/// in `levelOrder` (cranial to caudal), then any others alphabetically.
+std::vector<Finding> consistentFindings(const std::vector<SliceBox>& boxes, double threshold, int minSlices = 3,
+                                        const std::vector<std::string>& levelOrder = {});
+
+/// The side of a finding from the lateral positions of its slices (mm toward the patient's left from the canal
+/// midline): "central" when their mean lies within `centralMm` of the midline, else "left" or "right".
+std::string sideOf(const std::vector<double>& lateralMm, double centralMm = 3.0);
+
+}  // namespace openrad::modules::mri_herniation
