@@ -277,6 +277,29 @@ int midSagittalSlice(const core::Image& labels, const measure::SagittalFrame& fr
   return -1;
 }
 
+std::map<int, Eigen::Vector2d> bodyCentroidsOnSlice(const core::Image& labels, const measure::SagittalFrame& frame,
+                                                    int slice) {
+  const auto& g = labels.geometry();
+  const int cu = frame.columnAxis, cv = frame.rowAxis;
+  std::map<int, std::pair<Eigen::Vector2d, int>> sums;
+  std::int64_t idx[3];
+  idx[frame.sliceAxis] = slice;
+  for (std::int64_t y = 0; y < g.size[static_cast<std::size_t>(cv)]; ++y)
+    for (std::int64_t x = 0; x < g.size[static_cast<std::size_t>(cu)]; ++x) {
+      idx[cu] = x, idx[cv] = y;
+      const int c = static_cast<int>(labels.value(idx[0], idx[1], idx[2]));
+      if (c < kT9 || c > kS1) continue;
+      // Eigen leaves a default-constructed vector uninitialised: start each sum at zero.
+      auto [it, fresh] = sums.try_emplace(c, Eigen::Vector2d::Zero(), 0);
+      it->second.first += Eigen::Vector2d(static_cast<double>(x), static_cast<double>(y));
+      ++it->second.second;
+    }
+  std::map<int, Eigen::Vector2d> out;
+  for (const auto& [c, s] : sums)
+    if (s.second >= 16) out[c] = s.first / s.second;
+  return out;
+}
+
 core::LandmarkSet cornersOnSlice(const core::Image& labels, const measure::SagittalFrame& frame, int slice,
                                  const core::Provenance& provenance) {
   const auto& g = labels.geometry();
@@ -286,28 +309,18 @@ core::LandmarkSet cornersOnSlice(const core::Image& labels, const measure::Sagit
   const int cu = frame.columnAxis, cv = frame.rowAxis;
   const int width = static_cast<int>(g.size[static_cast<std::size_t>(cu)]);
   const int height = static_cast<int>(g.size[static_cast<std::size_t>(cv)]);
-  // Each body's mask on the slice and its centroid (T12 too: it gives L1's upper neighbour).
-  std::map<int, measure::Mask2D> masks;
-  std::map<int, Eigen::Vector2d> centroids;
-  for (int c = kL1 - 1; c <= kS1; ++c) {
-    measure::Mask2D& mask = masks[c];
-    mask.width = width, mask.height = height;
+  const std::map<int, Eigen::Vector2d> centroids = bodyCentroidsOnSlice(labels, frame, slice);
+  std::int64_t idx[3];
+  idx[frame.sliceAxis] = slice;
+  measure::Mask2D mask;
+  mask.width = width, mask.height = height;
+  for (int c = kL1; c <= kS1; ++c) {
     mask.pixels.assign(static_cast<std::size_t>(width) * static_cast<std::size_t>(height), 0);
-    Eigen::Vector2d sum = Eigen::Vector2d::Zero();
-    int n = 0;
-    std::int64_t idx[3];
-    idx[frame.sliceAxis] = slice;
     for (int y = 0; y < height; ++y)
       for (int x = 0; x < width; ++x) {
         idx[cu] = x, idx[cv] = y;
-        if (labels.value(idx[0], idx[1], idx[2]) != c) continue;
-        mask.pixels[static_cast<std::size_t>(y * width + x)] = 1;
-        sum += Eigen::Vector2d(x, y), ++n;
+        mask.pixels[static_cast<std::size_t>(y * width + x)] = labels.value(idx[0], idx[1], idx[2]) == c ? 1 : 0;
       }
-    if (n >= 16) centroids[c] = sum / n;
-  }
-  for (int c = kL1; c <= kS1; ++c) {
-    const measure::Mask2D& mask = masks[c];
     const bool sacrum = c == kS1;
     // The corners' first guess of "cranial" is the spine's own axis there (the line from the body below's centroid to
     // the one above's), not the image's: L5 and S1 are often turned 35-50 deg in the image, beyond where the image's

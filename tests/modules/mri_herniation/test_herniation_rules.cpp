@@ -1,9 +1,15 @@
 // The consistency rule and its helpers on hand-made boxes (issue 11).
 #include "openrad/modules/mri_herniation/HerniationRules.h"
 
+#include "DrawnSpine.h"
+#include "openrad/measure/SagittalFrame.h"
+#include "openrad/modules/mri_lumbar/LumbarAnalysis.h"
+#include "openrad/modules/mri_lumbar/LumbarLabels.h"
+
 #include <gtest/gtest.h>
 
 using namespace openrad::modules::mri_herniation;
+namespace test = openrad::test;
 
 namespace {
 
@@ -86,4 +92,22 @@ TEST(HerniationSide, FromTheSlicesLateralPositions) {
   EXPECT_EQ(sideOf({4, 7, 10}), "left");
   EXPECT_EQ(sideOf({-4, -7, -10}), "right");
   EXPECT_EQ(sideOf({-1, 2, 3}, 1.0), "left") << "a narrower central band";
+}
+
+TEST(HerniationLevels, FromADrawnSegmentation) {
+  // The lumbar module's drawn column (L1-L5 upright, 32 px apart, S1 below): a box between the L4 and L5 bodies on
+  // the mid slice gets L4-L5 from the segmentation's centroids.
+  const test::DrawnSpineSpec spec;
+  const auto labels = test::drawnSpineLabels(spec, test::ArrayOrder::PosteriorInferiorRight);
+  const auto frame = std::get<openrad::measure::SagittalFrame>(openrad::measure::sagittalFrame(labels->geometry()));
+  const auto centroids = openrad::modules::mri_lumbar::bodyCentroidsOnSlice(*labels, frame, 4);
+  std::vector<std::pair<std::string, Eigen::Vector2d>> bodies;
+  for (const auto& [c, p] : centroids) bodies.emplace_back(openrad::modules::mri_lumbar::className(c), p);
+  ASSERT_EQ(bodies.size(), 6u) << "L1-L5 and S1";
+  // Drawn L4 spans rows top = 8 + 32 * 3 = 104 .. 129 mm, L5 136 .. 161 (pixel = mm - originS); a box behind their disc.
+  const double discRow = 132.5 - spec.originS, backColumn = 36.0 - spec.originA;
+  EXPECT_EQ(discLevelAt({backColumn, discRow}, bodies), "L4-L5");
+  EXPECT_EQ(discLevelAt({backColumn, discRow - 32}, bodies), "L3-L4");
+  // Off the body slices the segmentation has no bodies: no level.
+  EXPECT_TRUE(openrad::modules::mri_lumbar::bodyCentroidsOnSlice(*labels, frame, 0).empty());
 }

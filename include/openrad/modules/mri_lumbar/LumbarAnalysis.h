@@ -10,6 +10,7 @@
 #include "openrad/core/Study.h"
 #include "openrad/measure/SagittalFrame.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,11 @@ LevelCheck checkLevels(core::Image& labels);
 /// one of at least `minCanalVoxels`, else of the L1–S1 bodies; `how` says which. -1 when neither is present.
 int midSagittalSlice(const core::Image& labels, const measure::SagittalFrame& frame, std::string* how = nullptr,
                      std::int64_t minCanalVoxels = 200);
+
+/// The centroid of each vertebral body (class T9…S1) on native slice `slice`, in that slice's pixels (column, row
+/// of frame.columnAxis / frame.rowAxis); bodies under 16 pixels there are left out.
+std::map<int, Eigen::Vector2d> bodyCentroidsOnSlice(const core::Image& labels, const measure::SagittalFrame& frame,
+                                                    int slice);
 
 /// The corners of L1–S1 on native slice `slice` from the label map (measure::bodyCornersFromMask), as a landmark set
 /// named kCornerSet: "L1.as", "L1.ps", "L1.ai", "L1.pi" … "S1.as", "S1.ps", positions as continuous voxel indices of
