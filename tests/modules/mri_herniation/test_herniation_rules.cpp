@@ -4,6 +4,8 @@
 #include "DrawnSpine.h"
 #include "openrad/measure/SagittalFrame.h"
 #include "openrad/modules/mri_lumbar/LumbarAnalysis.h"
+#include "openrad/modules/mri_lumbar/LumbarDataset.h"
+#include "openrad/phantom/LumbarMri.h"
 #include "openrad/modules/mri_lumbar/LumbarLabels.h"
 
 #include <gtest/gtest.h>
@@ -110,4 +112,36 @@ TEST(HerniationLevels, FromADrawnSegmentation) {
   EXPECT_EQ(discLevelAt({backColumn, discRow - 32}, bodies), "L3-L4");
   // Off the body slices the segmentation has no bodies: no level.
   EXPECT_TRUE(openrad::modules::mri_lumbar::bodyCentroidsOnSlice(*labels, frame, 0).empty());
+}
+
+TEST(HerniationLevels, EveryPhantomBoxGetsItsOwnDiscLevel) {
+  // Phantoms with a herniation forced at every disc: on each slice a box is drawn on, the bodies' centroids of the
+  // phantom's segmentation name the box's disc as the ground truth does.
+  int checked = 0;
+  for (std::uint64_t seed : {11u, 12u}) {
+    openrad::phantom::LumbarMriParams p = openrad::phantom::sampleLumbarMriParams(seed, 0);
+    p.herniations.clear();
+    for (int d = 0; d < openrad::phantom::kLumbarDiscCount; ++d) {
+      openrad::phantom::DiscHerniation h;
+      h.disc = d, h.type = "protrusion", h.side = "central", h.depthMm = 5, h.widthMm = 12, h.heightMm = 6;
+      p.herniations.push_back(h);
+    }
+    const openrad::phantom::LumbarMriCase c = openrad::phantom::renderLumbarMri(p);
+    auto labels = c.labels->copy();
+    std::uint8_t* L = labels->as<std::uint8_t>();
+    for (std::int64_t i = 0; i < labels->geometry().voxelCount(); ++i) L[i] = openrad::modules::mri_lumbar::fromPhantomLabel(L[i]);
+    const auto frame = std::get<openrad::measure::SagittalFrame>(openrad::measure::sagittalFrame(labels->geometry()));
+    ASSERT_FALSE(c.herniationBoxes.empty()) << seed;
+    for (const auto& b : c.herniationBoxes) {
+      std::vector<std::pair<std::string, Eigen::Vector2d>> bodies;
+      for (const auto& [k, centre] : openrad::modules::mri_lumbar::bodyCentroidsOnSlice(*labels, frame, b.slice))
+        bodies.emplace_back(openrad::modules::mri_lumbar::className(k), centre);
+      // The box in the slice's (column, row) pixels, as the frame reads them.
+      const Eigen::Vector2d centre(0.5 * (b.x0 + b.x1), 0.5 * (b.y0 + b.y1));
+      const Eigen::Vector2d point = frame.columnAxis == 0 ? centre : Eigen::Vector2d(centre.y(), centre.x());
+      EXPECT_EQ(discLevelAt(point, bodies), b.level) << "seed " << seed << " slice " << b.slice;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 10);
 }
