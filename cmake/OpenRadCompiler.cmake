@@ -10,6 +10,11 @@ add_library(openrad_warnings INTERFACE)
 target_compile_options(openrad_warnings INTERFACE -Wall -Wextra)
 # Qt's keyword macros (slots, signals, emit) break LibTorch headers.
 target_compile_definitions(openrad_warnings INTERFACE QT_NO_KEYWORDS)
+# Debian's libtorch_cpu needs libopencv_highgui, which loads Qt 5 into every process that links LibTorch. At -O0 our
+# objects emit Qt 6's inline functions out of line (e.g. QByteArray::append(const char*)) and export them; Qt 5's
+# libraries then bind to those and crash at load (Debug test discovery aborted with bad_alloc in Qt5Widgets' static
+# init). Hidden inlines stay ours. Optimised builds inline these and did not show it.
+target_compile_options(openrad_warnings INTERFACE $<$<CONFIG:Debug>:-fvisibility-inlines-hidden>)
 
 # Helper: declare an OpenRad library from a layer folder.
 function(openrad_library name)
