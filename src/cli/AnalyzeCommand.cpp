@@ -205,6 +205,15 @@ int runAnalyze(const AnalyzeArgs& a, const modules::Registry& registry) {
       for (const auto& w : run.findings.warnings) std::cout << "  warning: " << w << "\n";
     }
   }
+  // Series no selected module took (a label map beside its image, a localiser): said, not silently dropped.
+  std::set<std::string> analysed;
+  for (const Run& run : runs) analysed.insert(run.series.begin(), run.series.end());
+  summary["skipped"] = Json::array();
+  for (const auto& item : all)
+    if (!analysed.count(item.series->info.seriesUid)) {
+      summary["skipped"].push_back(ai::describeSeries(*item.series));
+      if (!a.json) std::cout << "skipped " << ai::describeSeries(*item.series) << ": no selected module applies to it\n";
+    }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   summary["seconds"] = seconds;
   if (a.json) {

@@ -150,6 +150,16 @@ TEST_F(AnalyzeCli, LumbarEvalJsonNamesTheIssueMetricsAndTheyFollowFromTheCases) 
       << "a fraction, like dice_mean";
   EXPECT_NEAR(j["metrics"]["corner_error_mm"].get<double>(), corners, 1e-9);
   EXPECT_GT(j["metrics"]["dice_mean"].get<double>(), 0.9) << "the shipped model on a phantom of an unseen seed";
+  // analyze on the same study: T1 and T2 analysed, the ground-truth label map beside them refused and named.
+  ASSERT_EQ(runCommand(cli() + " analyze " + quoted(data / "lumbar_mri_00000") + " --modules mri-lumbar --out " +
+                           quoted(dir.path() / "lumbar-out") + " --json",
+                       log, false),
+            0)
+      << log;
+  const auto a = nlohmann::json::parse(log);
+  EXPECT_EQ(a["analysed"].size(), 2u);
+  ASSERT_EQ(a["skipped"].size(), 1u);
+  EXPECT_NE(a["skipped"][0].get<std::string>().find("labels.nii.gz"), std::string::npos) << a["skipped"];
 }
 
 TEST_F(AnalyzeCli, JsonSummary) {
