@@ -94,7 +94,8 @@ void MeasurementsPanel::fillRow(QTreeWidgetItem* item, const core::Measurement& 
   set(1, QString::fromStdString(report::formatValue(m)));
   set(2, source);
   const QString tip = m.provenance.source == "manual" ? tr("placed by hand")
-                                                      : (m.edited ? tr("%1, corrected by hand") : QStringLiteral("%1")).arg(model);
+                      : m.edited                        ? tr("%1, corrected by hand").arg(model)
+                                                        : model;
   if (item->toolTip(2) != tip) item->setToolTip(2, tip);
   if (item->data(0, kIdRole).toString().isEmpty()) {
     item->setData(0, kIdRole, QString::fromStdString(m.id));

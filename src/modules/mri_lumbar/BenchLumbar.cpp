@@ -30,7 +30,7 @@ std::function<int()> setupBench(CLI::App& command) {
     using Clock = std::chrono::steady_clock;
     ai::RunContext ctx;
     ctx.threads = a->threads;
-    const LumbarModule module(a->model.empty() ? ai::defaultModelsRoot() + "/mri-lumbar" : a->model, ctx);
+    const LumbarModule module(a->model.empty() ? shippedLumbarModel() : a->model, ctx);
     std::vector<LumbarCaseRef> refs = listLumbarDataset(a->data, a->split);
     if (static_cast<int>(refs.size()) > a->cases) refs.resize(static_cast<std::size_t>(a->cases));
     std::vector<double> load, analyse, ratio;

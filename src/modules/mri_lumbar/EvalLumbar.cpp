@@ -80,7 +80,7 @@ std::function<EvalReport(const EvalOptions&)> setupEval(CLI::App& command) {
   return [a](const EvalOptions& eo) {
     ai::RunContext ctx;
     ctx.threads = eo.threads;
-    const std::string model = eo.model.empty() ? ai::defaultModelsRoot() + "/mri-lumbar" : eo.model;
+    const std::string model = eo.model.empty() ? shippedLumbarModel() : eo.model;
     const LumbarModule module(model, ctx);
     const ai::ModelManifest manifest = ai::ModelManifest::read(model);
     std::vector<LumbarCaseRef> refs = listLumbarDataset(eo.data, a->split);

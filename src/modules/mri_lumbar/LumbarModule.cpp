@@ -4,6 +4,7 @@
 #include "SegNet.h"
 
 #include "openrad/ai/ModelError.h"
+#include "openrad/ai/ModelRoot.h"
 #include "openrad/ai/TorchSession.h"
 #include "openrad/core/Errors.h"
 #include "openrad/modules/mri_lumbar/LumbarAnalysis.h"
@@ -151,6 +152,8 @@ ai::Findings LumbarModule::run(const ai::AnalysisInput& input, const ai::RunCont
   context.report(1.0, "Done");
   return f;
 }
+
+std::string shippedLumbarModel() { return ai::defaultModelsRoot() + "/" + kModuleId; }
 
 std::string writeUntrainedLumbarModel(const std::string& modelDir, std::uint64_t seed, int baseWidth) {
   torch::manual_seed(seed);

@@ -28,6 +28,9 @@ private:
   std::unique_ptr<Impl> m_impl;
 };
 
+/// The shipped model folder, models/mri-lumbar under the default models root.
+std::string shippedLumbarModel();
+
 /// A randomly initialised model folder (tests of the plumbing; never shipped). Returns the weights' SHA-256.
 std::string writeUntrainedLumbarModel(const std::string& modelDir, std::uint64_t seed, int baseWidth = 8);
 

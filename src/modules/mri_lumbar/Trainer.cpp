@@ -6,6 +6,7 @@
 
 #include "openrad/ai/TorchSession.h"
 #include "openrad/io/IoError.h"
+#include "openrad/modules/mri_lumbar/LumbarAnalysis.h"
 #include "openrad/modules/mri_lumbar/LumbarDataset.h"
 #include "openrad/modules/mri_lumbar/LumbarMetrics.h"
 #include "openrad/phantom/LumbarMri.h"
@@ -278,6 +279,7 @@ int train(const TrainOptions& o, const std::string& command) {
     for (const auto& v : val) {
       const auto frame = std::get<measure::SagittalFrame>(measure::sagittalFrame(v.image->geometry()));
       const SegmentResult r = segmentSeries(net, *v.image, frame, session.device());
+      checkLevels(*r.labels);  // the checkpoint is chosen on the labels a user gets, levels checked
       const VolumeScores s = scoreVolume(*r.labels, *v.labels, v.ref.annotated);
       dice += s.diceMean;
       bodies += s.bodies;
