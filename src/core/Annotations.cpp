@@ -23,6 +23,11 @@ const LabelInfo* LabelMap::label(int value) const {
   return nullptr;
 }
 
+std::string Box::attribute(const std::string& key) const {
+  const auto it = attributes.find(key);
+  return it == attributes.end() ? std::string() : it->second;
+}
+
 std::string Measurement::attribute(const std::string& key) const {
   auto it = attributes.find(key);
   return it == attributes.end() ? std::string() : it->second;

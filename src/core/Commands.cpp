@@ -275,4 +275,20 @@ ChangeSet SetBoxCommand::changes() const {
   return c;
 }
 
+SetBoxesCommand::SetBoxesCommand(std::string seriesUid, std::vector<Box> after, std::string text)
+    : m_series(std::move(seriesUid)), m_text(std::move(text)), m_after(std::move(after)) {}
+
+void SetBoxesCommand::redo(SeriesAnnotations& a) {
+  m_before = a.boxes;
+  a.boxes = m_after;
+}
+
+void SetBoxesCommand::undo(SeriesAnnotations& a) { a.boxes = m_before; }
+
+ChangeSet SetBoxesCommand::changes() const {
+  ChangeSet c = describe();
+  c.boxes = true;
+  return c;
+}
+
 }  // namespace openrad::core

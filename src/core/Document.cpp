@@ -9,6 +9,7 @@ bool MeasurementRule::touchedBy(const ChangeSet& changes) const {
   if (changes.reset) return true;
   if (changes.landmarkSets && !landmarkSets.empty()) return true;
   if (changes.labelMaps && !labelMaps.empty()) return true;
+  if (changes.boxes && boxes) return true;
   for (const auto& name : changes.landmarks) {
     const std::string set = name.substr(0, name.find('/'));
     if (std::find(landmarkSets.begin(), landmarkSets.end(), set) != landmarkSets.end()) return true;

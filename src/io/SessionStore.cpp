@@ -124,7 +124,7 @@ void SessionStore::save(const std::map<std::string, core::SeriesAnnotations>& an
     for (const auto& b : a.boxes)
       s["boxes"].push_back({{"label", b.label}, {"slice", b.slice}, {"min", {b.min[0], b.min[1]}},
                             {"max", {b.max[0], b.max[1]}}, {"score", b.score}, {"provenance", toJson(b.provenance)},
-                            {"edited", b.edited}});
+                            {"edited", b.edited}, {"review", b.review}, {"attributes", b.attributes}});
     for (const auto& [id, m] : a.measurements)
       s["measurements"].push_back({{"id", id}, {"name", m.name}, {"value", m.value}, {"unit", m.unit},
                                    {"inputs", m.inputs}, {"provenance", toJson(m.provenance)}, {"edited", m.edited},
@@ -228,6 +228,8 @@ std::map<std::string, core::SeriesAnnotations> SessionStore::load() const {
         b.score = jb.value("score", 1.0);
         b.provenance = provenanceFrom(jb.value("provenance", json::object()));
         b.edited = jb.value("edited", false);
+        b.review = jb.value("review", std::string());
+        for (const auto& [key, value] : jb.value("attributes", json::object()).items()) b.attributes[key] = value.get<std::string>();
         a.boxes.push_back(std::move(b));
       }
       for (const auto& jm : s.value("measurements", json::array())) {

@@ -58,6 +58,8 @@ TEST(SessionStore, RoundTripKeepsEveryAnnotationKind) {
   map.edited = true;
   a.labelMaps["head"] = map;
   a.boxes.push_back({"herniation L4-L5", 7, {10, 20}, {30, 40}, 0.9, {"disc-herniation", "0.3"}, true});
+  a.boxes.back().review = "rejected";
+  a.boxes.back().attributes = {{"finding", "L4-L5"}, {"extrusion", "0.81"}};
   a.measurements["cobb.main"] = {"cobb.main", "Main thoracic Cobb", 23.5, "deg", {"T5.tl", "T12.bl"}, {"disc-herniation", "0.3"}, true,
                                  {{"side", "right"}, {"apex", "T8"}}};
   a.tables["t"] = {"t", "Follow-up", {"date", "volume"}, {{"20260101", "12.5"}}, {"disc-herniation", "0.3"}};
@@ -83,6 +85,9 @@ TEST(SessionStore, RoundTripKeepsEveryAnnotationKind) {
   ASSERT_EQ(b.boxes.size(), 1u);
   EXPECT_EQ(b.boxes[0].slice, 7);
   EXPECT_DOUBLE_EQ(b.boxes[0].max.y(), 40);
+  EXPECT_EQ(b.boxes[0].review, "rejected") << "a reader's verdict survives a restart";
+  EXPECT_EQ(b.boxes[0].attribute("finding"), "L4-L5");
+  EXPECT_EQ(b.boxes[0].attribute("extrusion"), "0.81");
   EXPECT_DOUBLE_EQ(b.measurements.at("cobb.main").value, 23.5);
   EXPECT_TRUE(b.measurements.at("cobb.main").edited);
   const auto& lm = b.labelMaps.at("head");

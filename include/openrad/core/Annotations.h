@@ -66,6 +66,12 @@ struct Box {
   double score = 1.0;
   Provenance provenance;
   bool edited = false;  ///< moved, resized or added by hand
+  /// A reader's verdict on the finding the box belongs to: "" (not reviewed), "accepted" or "rejected".
+  std::string review;
+  /// Further facts its module attaches, e.g. {"finding", "L4-L5"}, {"type", "extrusion"}.
+  std::map<std::string, std::string> attributes;
+  /// Attribute value, or "" when absent.
+  std::string attribute(const std::string& key) const;
 };
 
 /// A measured value with what it was computed from.

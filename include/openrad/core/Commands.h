@@ -135,4 +135,19 @@ private:
   std::optional<Box> m_before, m_after;
 };
 
+/// Replaces every box of a series at once (a verdict on a finding of several boxes is one undoable step).
+class SetBoxesCommand : public Command {
+public:
+  SetBoxesCommand(std::string seriesUid, std::vector<Box> after, std::string text);
+  std::string text() const override { return m_text; }
+  std::string seriesUid() const override { return m_series; }
+  void redo(SeriesAnnotations& annotations) override;
+  void undo(SeriesAnnotations& annotations) override;
+  ChangeSet changes() const override;
+
+private:
+  std::string m_series, m_text;
+  std::vector<Box> m_before, m_after;
+};
+
 }  // namespace openrad::core

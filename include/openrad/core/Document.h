@@ -59,6 +59,7 @@ struct MeasurementRule {
   /// Computes the measurements. `annotations` still holds the previous values (for attributes carried over).
   /// Throws std::invalid_argument when the inputs are incomplete (then the rule's measurements are removed).
   std::function<std::vector<Measurement>(const Series& series, const SeriesAnnotations& annotations)> compute;
+  bool boxes = false;  ///< it reads the series' boxes (any box change re-runs it)
 
   /// True when the rule reads something `changes` touched in `annotations`.
   bool touchedBy(const ChangeSet& changes) const;
