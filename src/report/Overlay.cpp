@@ -1,5 +1,7 @@
 #include "openrad/report/Overlay.h"
 
+#include "openrad/measure/SagittalFrame.h"
+
 #include <QImage>
 #include <QPaintDevice>
 #include <QPainter>
@@ -171,18 +173,27 @@ void paintBoxes(QPainter& p, const OverlayContext& c) {
     const QPointF d = c.toDevice({b.max.x() + 0.5, b.max.y() + 0.5, static_cast<double>(b.slice)});
     const QRectF r = QRectF(a, d).normalized();
     const bool active = static_cast<int>(i) == c.interaction.hoveredBox || static_cast<int>(i) == c.interaction.selectedBox;
-    const QColor color = b.edited ? QColor(255, 170, 40) : QColor(80, 230, 120);
+    // A reader's verdict: rejected boxes stay visible, grey and dotted; accepted ones turn blue.
+    const bool rejected = b.review == "rejected", accepted = b.review == "accepted";
+    const QColor color = rejected   ? QColor(160, 160, 160)
+                         : accepted ? QColor(90, 170, 255)
+                         : b.edited ? QColor(255, 170, 40)
+                                    : QColor(80, 230, 120);
     p.setBrush(Qt::NoBrush);
     p.setPen(QPen(QColor(0, 0, 0, 160), c.style.lineWidth + 2.0));
     p.drawRect(r);
-    p.setPen(QPen(color, c.style.lineWidth * (active ? 2.0 : 1.0), b.edited ? Qt::DashLine : Qt::SolidLine));
+    p.setPen(QPen(color, c.style.lineWidth * (active ? 2.0 : 1.0),
+                  rejected ? Qt::DotLine : b.edited ? Qt::DashLine : Qt::SolidLine));
     p.drawRect(r);
     if (static_cast<int>(i) == c.interaction.selectedBox) {
       const double h = std::max(3.0, c.style.handleRadius);
       for (const QPointF& corner : {r.topLeft(), r.topRight(), r.bottomLeft(), r.bottomRight()})
         p.fillRect(QRectF(corner.x() - h, corner.y() - h, 2 * h, 2 * h), color);
     }
-    const QString text = QStringLiteral("%1 %2").arg(q(b.label)).arg(b.score, 0, 'f', 2);
+    QString text = b.provenance.source == "manual" ? QStringLiteral("%1 drawn").arg(q(b.label))
+                                                   : QStringLiteral("%1 %2").arg(q(b.label)).arg(b.score, 0, 'f', 2);
+    if (rejected) text += QStringLiteral(" rejected");
+    if (accepted) text += QStringLiteral(" \u2713");
     paintBadge(p, fm, text, QPointF(r.left(), r.top() - 0.8 * fm.height()), false, color);
   }
   p.restore();
@@ -256,6 +267,25 @@ int boxAt(const OverlayContext& c, const QPointF& device, double radius) {
     if (QRectF(a, d).normalized().adjusted(-radius, -radius, radius, radius).contains(device)) return i;
   }
   return -1;
+}
+
+report::OverlayPlane sagittalDisplayPlane(const core::Geometry& g, int slice) {
+  report::OverlayPlane p;
+  const auto f = measure::sagittalFrame(g);
+  if (std::holds_alternative<std::string>(f)) return p;
+  const auto& frame = std::get<measure::SagittalFrame>(f);
+  p.axis = frame.sliceAxis;
+  p.slice = slice;
+  // Display x along the array axis closest to anterior-posterior, y along the cranio-caudal one.
+  const bool columnIsAp = std::abs(frame.anterior.x()) >= std::abs(frame.anterior.y());
+  p.u = columnIsAp ? frame.columnAxis : frame.rowAxis;
+  p.v = columnIsAp ? frame.rowAxis : frame.columnAxis;
+  // anterior/cranial are in (column, row) pixel directions; flip so anterior is left and cranial up.
+  const double antAlongU = columnIsAp ? frame.anterior.x() : frame.anterior.y();
+  const double craAlongV = columnIsAp ? frame.cranial.y() : frame.cranial.x();
+  p.flipU = antAlongU > 0;
+  p.flipV = craAlongV > 0;
+  return p;
 }
 
 }  // namespace openrad::report

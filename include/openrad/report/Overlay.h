@@ -98,6 +98,10 @@ public:
   virtual void paint(QPainter& painter, const OverlayContext& context) const = 0;
 };
 
+/// The sagittal display plane of a series at native slice `slice`: display x toward posterior (anterior left), y
+/// toward caudal (cranial up); the default plane when the geometry is not sagittal.
+OverlayPlane sagittalDisplayPlane(const core::Geometry& geometry, int slice);
+
 /// Module layers in drawing order.
 using OverlayLayers = std::vector<std::shared_ptr<const OverlayLayer>>;
 

@@ -23,25 +23,6 @@ QColor levelColour(int c) {
 }
 }  // namespace
 
-report::OverlayPlane sagittalDisplayPlane(const core::Geometry& g, int slice) {
-  report::OverlayPlane p;
-  const auto f = measure::sagittalFrame(g);
-  if (std::holds_alternative<std::string>(f)) return p;
-  const auto& frame = std::get<measure::SagittalFrame>(f);
-  p.axis = frame.sliceAxis;
-  p.slice = slice;
-  // Display x along the array axis closest to anterior-posterior, y along the cranio-caudal one.
-  const bool columnIsAp = std::abs(frame.anterior.x()) >= std::abs(frame.anterior.y());
-  p.u = columnIsAp ? frame.columnAxis : frame.rowAxis;
-  p.v = columnIsAp ? frame.rowAxis : frame.columnAxis;
-  // anterior/cranial are in (column, row) pixel directions; flip so anterior is left and cranial up.
-  const double antAlongU = columnIsAp ? frame.anterior.x() : frame.anterior.y();
-  const double craAlongV = columnIsAp ? frame.cranial.y() : frame.cranial.x();
-  p.flipU = antAlongU > 0;
-  p.flipV = craAlongV > 0;
-  return p;
-}
-
 void LumbarLayer::paint(QPainter& painter, const report::OverlayContext& c) const {
   if (!c.annotations || !c.series || !c.series->image) return;
   const auto it = c.annotations->landmarkSets.find(kCornerSet);

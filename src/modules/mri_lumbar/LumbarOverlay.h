@@ -12,8 +12,6 @@ public:
   void paint(QPainter& painter, const report::OverlayContext& context) const override;
 };
 
-/// The sagittal display plane of a series at native slice `slice`: display x toward posterior (anterior left),
-/// y toward caudal (cranial up).
-report::OverlayPlane sagittalDisplayPlane(const core::Geometry& geometry, int slice);
+using report::sagittalDisplayPlane;
 
 }  // namespace openrad::modules::mri_lumbar
