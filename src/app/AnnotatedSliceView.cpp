@@ -144,6 +144,57 @@ void AnnotatedSliceView::cancelDrag() {
   update();
 }
 
+core::Box AnnotatedSliceView::drawnBox(const QPointF& position) const {
+  const Eigen::Vector3d a = widgetToIndex(m_boxPressPosition), z = widgetToIndex(position);
+  core::Box b;
+  b.slice = slice();
+  b.min = Eigen::Vector2d(std::min(a[0], z[0]), std::min(a[1], z[1])).array().round();
+  b.max = Eigen::Vector2d(std::max(a[0], z[0]), std::max(a[1], z[1])).array().round();
+  b.score = 1.0;
+  b.provenance = {"manual", ""};
+  b.edited = true;
+  return b;
+}
+
+bool AnnotatedSliceView::canDrawBoxes() const {
+  return series() && series()->image && (series()->image->geometry().is2D() || plane().overlayPlane(slice()).axis == 2);
+}
+
+void AnnotatedSliceView::addBox(const Eigen::Vector2d& min, const Eigen::Vector2d& max) {
+  const core::SeriesAnnotations* a = annotations();
+  if (!a || !canDrawBoxes()) return;
+  std::vector<core::Box> after = a->boxes;
+  core::Box b;
+  b.slice = series()->image->geometry().is2D() ? 0 : slice();
+  b.min = min.cwiseMin(max);
+  b.max = min.cwiseMax(max);
+  b.provenance = {"manual", ""};
+  b.edited = true;
+  after.push_back(b);
+  m_document.execute(std::make_unique<core::SetBoxesCommand>(series()->info.seriesUid, std::move(after),
+                                                             "Draw box on slice " + std::to_string(b.slice + 1)));
+  m_selectedBox = static_cast<int>(annotations()->boxes.size()) - 1;
+  Q_EMIT boxChanged(m_selectedBox);
+  update();
+}
+
+void AnnotatedSliceView::reviewSelectedBox(const QString& verdict) {
+  const core::SeriesAnnotations* a = annotations();
+  if (!a || m_selectedBox < 0 || m_selectedBox >= static_cast<int>(a->boxes.size())) return;
+  const std::string v = verdict.toStdString();
+  std::vector<core::Box> after = a->boxes;
+  const core::Box& chosen = a->boxes[static_cast<std::size_t>(m_selectedBox)];
+  const std::string finding = chosen.attribute("finding");
+  const std::string set = chosen.review == v ? std::string() : v;
+  for (std::size_t i = 0; i < after.size(); ++i)
+    if (static_cast<int>(i) == m_selectedBox || (!finding.empty() && after[i].attribute("finding") == finding)) after[i].review = set;
+  const std::string what = finding.empty() ? (chosen.label.empty() ? std::string("box") : chosen.label) : finding;
+  m_document.execute(std::make_unique<core::SetBoxesCommand>(
+      series()->info.seriesUid, std::move(after), (set.empty() ? "Clear verdict on " : set == "rejected" ? "Reject " : "Accept ") + what));
+  Q_EMIT boxChanged(m_selectedBox);
+  update();
+}
+
 void AnnotatedSliceView::deleteSelectedBox() {
   const core::SeriesAnnotations* a = annotations();
   if (!a || m_selectedBox < 0 || m_selectedBox >= static_cast<int>(a->boxes.size())) return;
@@ -155,6 +206,14 @@ void AnnotatedSliceView::deleteSelectedBox() {
 }
 
 void AnnotatedSliceView::mousePressEvent(QMouseEvent* event) {
+  if (event->button() == Qt::LeftButton && (event->modifiers() & Qt::ShiftModifier) && annotations() && canDrawBoxes()) {
+    setFocus(Qt::MouseFocusReason);
+    m_boxDrag = BoxDrag::Draw;
+    m_boxPressPosition = m_boxMousePosition = event->position();
+    setCursor(Qt::CrossCursor);
+    event->accept();
+    return;
+  }
   if (event->button() == Qt::LeftButton && !(event->modifiers() & Qt::ShiftModifier) && annotations()) {
     const auto [set, hit] = landmarkAt(event->position());
     if (hit >= 0) {
@@ -205,7 +264,10 @@ void AnnotatedSliceView::mouseMoveEvent(QMouseEvent* event) {
   if (m_boxDrag != BoxDrag::None) {
     m_boxMousePosition = event->position();
     core::SeriesAnnotations copy = *annotations();
-    copy.boxes[static_cast<std::size_t>(m_selectedBox)] = draggedBox(event->position());
+    if (m_boxDrag == BoxDrag::Draw)
+      copy.boxes.push_back(drawnBox(event->position()));
+    else
+      copy.boxes[static_cast<std::size_t>(m_selectedBox)] = draggedBox(event->position());
     m_preview = std::move(copy);
     update();
     event->accept();
@@ -229,9 +291,10 @@ void AnnotatedSliceView::mouseMoveEvent(QMouseEvent* event) {
       } else if (box >= 0) {
         setCursor(Qt::SizeAllCursor);
         const core::Box& b = annotations()->boxes[static_cast<std::size_t>(box)];
-        setToolTip(tr("%1, score %2 — drag to move, drag a corner to resize, Delete removes it")
-                       .arg(QString::fromStdString(b.label))
-                       .arg(b.score, 0, 'f', 2));
+        setToolTip(tr("%1, %2%3 — drag to move, drag a corner to resize, Delete removes it; Analysis menu: accept / reject")
+                       .arg(QString::fromStdString(b.label.empty() ? std::string("box") : b.label))
+                       .arg(b.provenance.source == "manual" ? tr("drawn by hand") : tr("score %1").arg(b.score, 0, 'f', 2))
+                       .arg(b.review.empty() ? QString() : tr(" (%1)").arg(QString::fromStdString(b.review))));
       } else {
         unsetCursor();
         setToolTip(QString());
@@ -264,6 +327,16 @@ void AnnotatedSliceView::mouseReleaseEvent(QMouseEvent* event) {
         Q_EMIT landmarkMoved(QString::fromStdString(name));
       }
     }
+    update();
+    event->accept();
+    return;
+  }
+  if (m_boxDrag == BoxDrag::Draw && event->button() == Qt::LeftButton) {
+    const core::Box b = drawnBox(event->position());
+    m_boxDrag = BoxDrag::None;
+    m_preview.reset();
+    unsetCursor();
+    if ((b.max - b.min).minCoeff() >= 1.0) addBox(b.min, b.max);  // a click or a sliver draws nothing
     update();
     event->accept();
     return;

@@ -218,6 +218,15 @@ void MainWindow::buildMenus() {
   QAction* deleteBox = analysis->addAction(tr("&Delete Selected Box"), m_sliceView, &AnnotatedSliceView::deleteSelectedBox);
   deleteBox->setShortcut(QKeySequence::Delete);
   deleteBox->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  QAction* accept = analysis->addAction(tr("&Accept Finding of Selected Box"), this,
+                                        [this] { m_sliceView->reviewSelectedBox(QStringLiteral("accepted")); });
+  accept->setShortcut(QKeySequence(tr("Ctrl+Shift+Y")));
+  accept->setStatusTip(tr("Mark the finding of the selected box as accepted (again: clear the verdict)"));
+  QAction* reject = analysis->addAction(tr("Re&ject Finding of Selected Box"), this,
+                                        [this] { m_sliceView->reviewSelectedBox(QStringLiteral("rejected")); });
+  reject->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
+  reject->setStatusTip(tr("Mark the finding of the selected box as rejected: it stays visible, grey, and is left out of "
+                          "the report's findings (again: clear the verdict)"));
   analysis->addSeparator();
   m_exportAction = analysis->addAction(tr("&Export Findings (PDF, CSV, JSON, NIfTI)…"), this,
                                        &MainWindow::exportFindingsInteractively);
@@ -310,7 +319,8 @@ void MainWindow::buildMenus() {
            "  Left-drag: pan;  Middle-drag or Ctrl+wheel: zoom\n"
            "  R: reset zoom, pan and window\n"
            "  Landmarks: drag a corner handle to correct it (Esc cancels the drag); Ctrl+Z / Ctrl+Shift+Z\n"
-           "  Boxes: drag to move, drag a corner to resize, Delete removes the selected box\n"
+           "  Boxes: drag to move, drag a corner to resize, Delete removes the selected box, Shift+drag draws one;\n"
+           "    Ctrl+Shift+Y / Ctrl+Shift+N accept / reject the finding of the selected box\n"
            "  Ctrl+Shift+A: analyse the shown series;  Ctrl+E: export PDF/CSV/JSON/NIfTI\n"
            "  F2–F5: CT presets;  F6: automatic window;  Ctrl+1/2/3: axial/coronal/sagittal\n\n"
            "3D view:\n  Left-drag rotate, right-drag or wheel zoom, middle-drag pan, R reset"));

@@ -3,7 +3,8 @@
 // One line per module: its folder under src/modules/ defines <folder>::module().
 #define OPENRAD_BUILTIN_MODULES(X) \
   X(xray_landmarks) \
-  X(mri_lumbar)
+  X(mri_lumbar) \
+  X(mri_herniation)
 
 #define OPENRAD_DECLARE_MODULE(folder) \
   namespace folder {                   \

@@ -15,7 +15,7 @@ namespace openrad::app {
 
 /// The 2D viewer with the overlay layers of the shown series, on any plane: label maps (colour table, opacity,
 /// fill/outline, labels toggled one by one), boxes (label and score; drag to move, drag a corner to resize, Delete
-/// removes the selected one), landmarks of every set (drag to correct) and the modules' own layers (e.g. a curve
+/// removes the selected one, Shift+drag draws a missed one, accept/reject the finding of the selected one), landmarks of every set (drag to correct) and the modules' own layers (e.g. a curve
 /// construction). A drag moves a preview whose measurements the Document's rules compute on a copy; the release
 /// pushes one command. Escape cancels a drag.
 class AnnotatedSliceView : public SliceView {
@@ -51,6 +51,12 @@ public Q_SLOTS:
   void documentChanged(const openrad::core::ChangeSet& changes);
   /// Removes the selected box (one undoable command).
   void deleteSelectedBox();
+  /// A reader's verdict ("accepted" or "rejected") on the finding of the selected box: every box of the series with
+  /// the same "finding" attribute (the box alone when it has none) gets it, as one undoable command; the same verdict
+  /// again clears it. Nothing happens without a selected box.
+  void reviewSelectedBox(const QString& verdict);
+  /// Adds a box drawn by hand on the shown slice (index corners, inclusive), selected (one undoable command).
+  void addBox(const Eigen::Vector2d& min, const Eigen::Vector2d& max);
 
 Q_SIGNALS:
   /// A landmark drag was released and its command pushed (name of the landmark).
@@ -67,12 +73,16 @@ protected:
   void leaveEvent(QEvent* event) override;
 
 private:
-  enum class BoxDrag { None, Move, Resize };
+  enum class BoxDrag { None, Move, Resize, Draw };
   const core::SeriesAnnotations* annotations() const;
   report::OverlayContext context() const;
   void updateLandmarkPreview();
   void cancelDrag();
   core::Box draggedBox(const QPointF& position) const;
+  /// The box a Shift+drag from m_boxPressPosition to `position` draws (provenance "manual").
+  core::Box drawnBox(const QPointF& position) const;
+  /// True when boxes can be drawn on the shown plane (2D images, or the acquisition planes of a volume).
+  bool canDrawBoxes() const;
 
   core::Document& m_document;
   report::Presentations m_presentations;

@@ -60,8 +60,10 @@ std::vector<Finding> consistentFindings(const std::vector<SliceBox>& boxes, doub
     for (const auto& [slice, box] : slices) {
       f.boxes.push_back(box);
       f.score += box.score;
+      f.typeScore += box.typeScore;
     }
     f.score /= static_cast<double>(f.boxes.size());
+    f.typeScore /= static_cast<double>(f.boxes.size());
     out.push_back(std::move(f));
   }
   return out;
@@ -72,6 +74,79 @@ std::string sideOf(const std::vector<double>& lateralMm, double centralMm) {
   const double mean = std::accumulate(lateralMm.begin(), lateralMm.end(), 0.0) / static_cast<double>(lateralMm.size());
   if (std::abs(mean) <= centralMm) return "central";
   return mean > 0 ? "left" : "right";
+}
+
+void LevelCounts::add(const std::vector<std::string>& levels, const std::vector<std::string>& truth,
+                      const std::vector<std::string>& found) {
+  const auto in = [](const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); };
+  for (const auto& level : levels) {
+    const bool t = in(truth, level), f = in(found, level);
+    tp += t && f, fn += t && !f, fp += !t && f, tn += !t && !f;
+  }
+}
+
+std::vector<std::string> levelsOf(const std::vector<Finding>& findings) {
+  std::vector<std::string> out;
+  for (const auto& f : findings) out.push_back(f.level);
+  return out;
+}
+
+double iou(const SliceBox& a, const SliceBox& b) {
+  const double ax = a.max.x() - a.min.x(), ay = a.max.y() - a.min.y(), bx = b.max.x() - b.min.x(), by = b.max.y() - b.min.y();
+  if (ax <= 0 || ay <= 0 || bx <= 0 || by <= 0) return 0;
+  const double ix = std::min(a.max.x(), b.max.x()) - std::max(a.min.x(), b.min.x());
+  const double iy = std::min(a.max.y(), b.max.y()) - std::max(a.min.y(), b.min.y());
+  if (ix <= 0 || iy <= 0) return 0;
+  const double inter = ix * iy;
+  return inter / (ax * ay + bx * by - inter);
+}
+
+PrCurve averagePrecision(const std::vector<std::vector<SliceBox>>& detections,
+                         const std::vector<std::vector<SliceBox>>& truths, double iouThreshold) {
+  struct Det {
+    double score;
+    std::size_t image, index;
+  };
+  std::vector<Det> all;
+  std::size_t positives = 0;
+  for (std::size_t i = 0; i < detections.size(); ++i)
+    for (std::size_t k = 0; k < detections[i].size(); ++k) all.push_back({detections[i][k].score, i, k});
+  for (const auto& t : truths) positives += t.size();
+  std::stable_sort(all.begin(), all.end(), [](const Det& a, const Det& b) { return a.score > b.score; });
+  std::vector<std::vector<bool>> used(truths.size());
+  for (std::size_t i = 0; i < truths.size(); ++i) used[i].assign(truths[i].size(), false);
+  PrCurve c;
+  double tp = 0, fp = 0;
+  for (const Det& d : all) {
+    double bestIou = iouThreshold;
+    int best = -1;
+    if (d.image < truths.size())
+      for (std::size_t t = 0; t < truths[d.image].size(); ++t) {
+        if (used[d.image][t]) continue;
+        const double o = iou(detections[d.image][d.index], truths[d.image][t]);
+        if (o >= bestIou) bestIou = o, best = static_cast<int>(t);
+      }
+    if (best >= 0) {
+      used[d.image][static_cast<std::size_t>(best)] = true;
+      ++tp;
+    } else {
+      ++fp;
+    }
+    c.scores.push_back(d.score);
+    c.precision.push_back(tp / (tp + fp));
+    c.recall.push_back(positives ? tp / static_cast<double>(positives) : 0.0);
+  }
+  if (positives == 0) return c;
+  // All-point interpolation: precision made monotone from the right, integrated over the recall steps.
+  double ap = 0, previousRecall = 0;
+  std::vector<double> envelope = c.precision;
+  for (std::size_t i = envelope.size(); i-- > 1;) envelope[i - 1] = std::max(envelope[i - 1], envelope[i]);
+  for (std::size_t i = 0; i < envelope.size(); ++i) {
+    ap += (c.recall[i] - previousRecall) * envelope[i];
+    previousRecall = c.recall[i];
+  }
+  c.ap = ap;
+  return c;
 }
 
 }  // namespace openrad::modules::mri_herniation

@@ -21,7 +21,8 @@ struct SliceBox {
   int slice = 0;
   Eigen::Vector2d min = Eigen::Vector2d::Zero(), max = Eigen::Vector2d::Zero();
   double score = 0;
-  std::string level;  ///< disc level ("L4-L5"), empty when none could be assigned
+  double typeScore = 0;  ///< the detector's probability that it is an extrusion (not a protrusion)
+  std::string level;     ///< disc level ("L4-L5"), empty when none could be assigned
   Eigen::Vector2d centre() const { return 0.5 * (min + max); }
 };
 
@@ -37,6 +38,8 @@ struct Finding {
   std::string level;
   std::vector<SliceBox> boxes;  ///< one per agreeing slice (the highest-scoring one there), ascending slice
   double score = 0;             ///< mean of the agreeing slices' best scores
+  double typeScore = 0;         ///< mean of their extrusion probabilities
+  std::string type() const { return typeScore >= 0.5 ? "extrusion" : "protrusion"; }
 };
 
 /// The consistency rule: boxes are grouped by level (boxes without a level are dropped); a level is a finding when at
@@ -48,5 +51,34 @@ std::vector<Finding> consistentFindings(const std::vector<SliceBox>& boxes, doub
 /// The side of a finding from the lateral positions of its slices (mm toward the patient's left from the canal
 /// midline): "central" when their mean lies within `centralMm` of the midline, else "left" or "right".
 std::string sideOf(const std::vector<double>& lateralMm, double centralMm = 3.0);
+
+/// Per disc level outcomes over many series (the clinical question: does this level have a herniation?).
+struct LevelCounts {
+  int tp = 0, fn = 0, fp = 0, tn = 0;
+  /// Adds one series: each of `levels` is positive when in `truth`, called positive when in `found`.
+  void add(const std::vector<std::string>& levels, const std::vector<std::string>& truth,
+           const std::vector<std::string>& found);
+  double sensitivity() const { return tp + fn ? static_cast<double>(tp) / (tp + fn) : 0.0; }
+  double specificity() const { return tn + fp ? static_cast<double>(tn) / (tn + fp) : 0.0; }
+  /// False-positive rate: healthy levels called herniated, fp / (fp + tn).
+  double fpr() const { return tn + fp ? static_cast<double>(fp) / (tn + fp) : 0.0; }
+};
+
+/// The levels of findings.
+std::vector<std::string> levelsOf(const std::vector<Finding>& findings);
+
+/// Intersection over union of two boxes (min/max taken as continuous extents); 0 when either is empty.
+double iou(const SliceBox& a, const SliceBox& b);
+
+/// A precision-recall curve and its average precision.
+struct PrCurve {
+  std::vector<double> scores, precision, recall;  ///< one point per detection, by descending score
+  double ap = 0;                                  ///< area under the all-point interpolated curve
+};
+/// Average precision of detections against ground truth, image by image (the two lists index the same images):
+/// detections by descending score, each matched to the unmatched truth of its image with the highest IoU when that
+/// is >= `iouThreshold`. AP is 0 when there is no truth.
+PrCurve averagePrecision(const std::vector<std::vector<SliceBox>>& detections,
+                         const std::vector<std::vector<SliceBox>>& truths, double iouThreshold = 0.5);
 
 }  // namespace openrad::modules::mri_herniation
