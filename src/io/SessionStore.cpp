@@ -229,7 +229,7 @@ std::map<std::string, core::SeriesAnnotations> SessionStore::load() const {
         b.provenance = provenanceFrom(jb.value("provenance", json::object()));
         b.edited = jb.value("edited", false);
         b.review = jb.value("review", std::string());
-        for (const auto& [key, value] : jb.value("attributes", json::object()).items()) b.attributes[key] = value.get<std::string>();
+        b.attributes = jb.value("attributes", std::map<std::string, std::string>{});
         a.boxes.push_back(std::move(b));
       }
       for (const auto& jm : s.value("measurements", json::array())) {

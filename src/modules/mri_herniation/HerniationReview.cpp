@@ -77,7 +77,7 @@ std::vector<core::Measurement> herniationMeasurements(const core::Series& series
     std::string level = b.attribute("finding");
     if (b.edited || level.empty()) {
       const std::string fromCorners = levelFromCorners(b, a);
-      if (!fromCorners.empty() || level.empty()) level = fromCorners.empty() ? "level not assigned" : fromCorners;
+      if (!fromCorners.empty() || level.empty()) level = fromCorners.empty() ? "no level" : fromCorners;
     }
     groups[level].boxes.push_back(&b);
   }

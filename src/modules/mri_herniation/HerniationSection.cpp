@@ -39,8 +39,8 @@ report::SectionContent herniationSection(const report::ReportInput& in, const st
 
     report::ReportTable found, rejected;
     found.title = "Levels with a herniation";
-    found.columns = {{"Level", 0.13, 0}, {"Side", 0.13, 0}, {"Type", 0.17, 0}, {"Slices", 0.2, 0},
-                     {"Score", 0.11, 1}, {"Review", 0.13, 0}, {"Edited", 0.13, 0}};
+    found.columns = {{"Level", 0.17, 0}, {"Side", 0.14, 0}, {"Type", 0.19, 0}, {"Slices", 0.15, 0},
+                     {"Score", 0.11, 1}, {"Review", 0.14, 0}, {"Edited", 0.1, 0}};
     rejected.title = "Rejected by the reader (not findings)";
     rejected.columns = found.columns;
     std::string countLine;
@@ -54,8 +54,8 @@ report::SectionContent herniationSection(const report::ReportInput& in, const st
       if (m->id.rfind(kMeasurementPrefix, 0) != 0) continue;
       const std::string review = m->attribute("review");
       std::vector<std::string> row = {m->attribute("level"), m->attribute("side"), m->attribute("type"), m->attribute("slices"),
-                                      m->attribute("score"), review == "pending" ? "" : review,
-                                      m->edited || m->attribute("source") != "ai" ? "edited" : ""};
+                                      m->attribute("score"), review == "pending" ? "" : review == "rejected" ? "reject" : "accept",
+                                      m->edited || m->attribute("source") != "ai" ? "yes" : ""};
       report::ReportTable& t = review == "rejected" ? rejected : found;
       t.rows.push_back(row);
       t.highlight.push_back(!row[6].empty());
@@ -63,7 +63,7 @@ report::SectionContent herniationSection(const report::ReportInput& in, const st
     if (found.rows.empty()) found.rows.push_back({"none", "", "", "", "", "", ""}), found.highlight.push_back(false);
     found.footnote = countLine + " Side from the slices' positions relative to the canal midline (within 3 mm: central). "
                      "Type: protrusion or extrusion as the detector judges it. Score: mean detector score of the agreeing "
-                     "slices (\"drawn\" for boxes drawn by hand).";
+                     "slices (\"drawn\" for boxes drawn by hand). Edited: moved, resized or drawn by hand.";
     c.tables.push_back(found);
     if (!rejected.rows.empty()) c.tables.push_back(rejected);
     if (const auto w = s.annotations.warnings.find(moduleId); w != s.annotations.warnings.end())

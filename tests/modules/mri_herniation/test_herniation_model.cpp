@@ -1,7 +1,5 @@
 // mri-herniation, the network path: the module refuses what it cannot judge (no lumbar segmentation, not sagittal MR,
-// a tampered model), and the shipped model, on phantoms of seeds never used in training or tuning, finds a forced
-// herniation at its level and nothing in a forced healthy spine — with the levels and midline from mri-lumbar's own
-// segmentation, as in the workstation.
+// a label map on another grid, a tampered model).
 #include "HerniationModule.h"
 
 #include "openrad/ai/ModelError.h"
@@ -48,21 +46,6 @@ phantom::DiscHerniation herniation(int disc, const std::string& type) {
   return h;
 }
 
-/// The series analysed as the workstation does: mri-lumbar first, then the herniation module on its label map.
-ai::Findings analyse(const std::shared_ptr<core::Series>& series, const HerniationModule& module) {
-  const auto lumbar = modules::Registry::builtIn().create("mri-lumbar", ai::defaultModelsRoot());
-  const ai::Findings seg = lumbar->run(lumbar->inputFor(series), {});
-  ai::AnalysisInput in = module.inputFor(series);
-  in.annotations[series->info.seriesUid] = seg.series.begin()->second;
-  return module.run(in, {});
-}
-
-std::vector<std::string> findingLevels(const ai::Findings& f) {
-  std::set<std::string> levels;
-  for (const auto& b : f.series.begin()->second.boxes) levels.insert(b.attribute("finding"));
-  return {levels.begin(), levels.end()};
-}
-
 TEST(HerniationModule, RefusesWithoutTheLumbarSegmentationOrOnNonSagittalMr) {
   test::TempDir dir("herniation-model");
   writeUntrainedHerniationModel(dir.file("m"), 3);
@@ -99,31 +82,6 @@ TEST(HerniationModule, ATamperedModelIsRefusedNamingTheFile) {
   } catch (const ai::ModelError& e) {
     EXPECT_NE(std::string(e.what()).find("weights.pt"), std::string::npos) << e.what();
   }
-}
-
-TEST(HerniationShippedModel, FindsAForcedHerniationAndNothingInAHealthySpine) {
-  const std::string model = shippedHerniationModel();
-  ASSERT_TRUE(std::filesystem::exists(model + "/manifest.json")) << "models/mri-herniation is part of the tree";
-  const HerniationModule module(model, {});
-  EXPECT_GT(module.threshold(), 0.0);
-  EXPECT_EQ(module.minSlices(), 3);
-  int found = 0, healthyClean = 0;
-  // Seeds 61001.. are used by no trainer or tuner (train 5101, tuning 5202, eval 31337).
-  for (std::uint64_t seed : {61001u, 61002u}) {
-    const auto sick = phantomWith(seed, {herniation(3, "extrusion")});  // L4-L5
-    const ai::Findings f = analyse(mrSeries(sick.t2), module);
-    const auto levels = findingLevels(f);
-    found += std::find(levels.begin(), levels.end(), "L4-L5") != levels.end() ? 1 : 0;
-    EXPECT_LE(levels.size(), 2u) << seed << ": at most the herniated level and one more";
-    const auto healthy = phantomWith(seed, {});
-    healthyClean += findingLevels(analyse(mrSeries(healthy.t2), module)).empty() ? 1 : 0;
-    // What was read is stated.
-    const auto& table = f.series.begin()->second.tables.at(kReadTable);
-    EXPECT_EQ(readValue(table, kRowRule), "3 of 5");
-    EXPECT_FALSE(readValue(table, kRowSlices).empty());
-  }
-  EXPECT_EQ(found, 2) << "the forced L4-L5 extrusion is found in both phantoms";
-  EXPECT_EQ(healthyClean, 2) << "no herniation invented in a healthy spine";
 }
 
 }  // namespace

@@ -157,7 +157,7 @@ TEST(HerniationReview, TheDocumentRecomputesAfterEveryBoxCommandAndUndoRestores)
   doc.addRule(herniationRule());
   doc.attachSeries(drawnSeries());
   core::SeriesAnnotations start = annotated({aiBox(3, "L4-L5", 0.8, 0.9), aiBox(4, "L4-L5", 0.6, 0.7), aiBox(5, "L4-L5", 0.7, 0.8)});
-  doc.reset({{kUid, start}});
+  doc.execute(std::make_unique<core::ApplyFindingsCommand>(kUid, "mri-herniation", start, "Analyse"));
   ASSERT_TRUE(doc.annotations(kUid).measurements.count(kCountId));
   EXPECT_EQ(doc.annotations(kUid).measurements.at(kCountId).value, 1);
   // Reject the finding: one command for its three boxes.
@@ -171,15 +171,17 @@ TEST(HerniationReview, TheDocumentRecomputesAfterEveryBoxCommandAndUndoRestores)
   core::Box b;
   b.slice = 4, b.min = Eigen::Vector2d(28, 64), b.max = Eigen::Vector2d(34, 72), b.provenance = {"manual", ""}, b.edited = true;
   drawn.push_back(b);
-  std::map<std::string, core::SeriesAnnotations> withCorners = {{kUid, doc.annotations(kUid)}};
-  withCorners[kUid].landmarkSets[modules::mri_lumbar::kCornerSet] = corners();
-  doc.reset(withCorners);
+  doc.execute(std::make_unique<core::SetLandmarkSetCommand>(kUid, modules::mri_lumbar::kCornerSet, corners()));
   doc.execute(std::make_unique<core::SetBoxesCommand>(kUid, drawn, "Draw box"));
   EXPECT_EQ(doc.annotations(kUid).measurements.at(kCountId).value, 1);
   EXPECT_TRUE(doc.annotations(kUid).measurements.count("herniation.L2-L3"));
   doc.undo();
   EXPECT_EQ(doc.annotations(kUid).measurements.at(kCountId).value, 0);
   EXPECT_FALSE(doc.annotations(kUid).measurements.count("herniation.L2-L3"));
+  doc.undo();  // the corners
+  doc.undo();  // the verdict
+  EXPECT_EQ(doc.annotations(kUid).measurements.at(kCountId).value, 1);
+  EXPECT_EQ(doc.annotations(kUid).measurements.at("herniation.L4-L5").attribute("review"), "pending");
 }
 
 TEST(HerniationMetrics, IouOfBoxes) {
