@@ -134,7 +134,7 @@ std::string ModelManifest::userNote() const {
   std::string note = id + " " + version;
   const bool real = training.data.find("real") != std::string::npos;
   const bool phantoms = !real && (training.dataSeed != 0 || training.data.find("phantom") != std::string::npos);
-  if (phantoms) note += ", trained on synthetic phantoms only (no real radiographs)";
+  if (phantoms) note += ", trained on synthetic phantoms only (no real images)";
   else if (!training.data.empty()) note += ", trained on " + training.data;
   // Segmentation models: the real validation Dice (the split the checkpoint was chosen on) and held-out phantoms.
   for (const auto& [key, what] : {std::make_pair("real_val.dice_mean", "real validation"),
