@@ -52,4 +52,11 @@ double median(std::vector<double> values) {
   return values[values.size() / 2];
 }
 
+double mean(const std::vector<double>& values) {
+  if (values.empty()) return std::nan("");
+  double s = 0;
+  for (double x : values) s += x;
+  return s / static_cast<double>(values.size());
+}
+
 }  // namespace openrad::core

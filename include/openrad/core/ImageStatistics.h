@@ -15,5 +15,7 @@ std::pair<double, double> quantileRange(const Image& image, double lowFraction, 
 
 /// The upper median of `values` (the middle element, or the upper of the two middle ones); 0 for none.
 double median(std::vector<double> values);
+/// The arithmetic mean of `values`; NaN for none (an empty figure must not read as 0).
+double mean(const std::vector<double>& values);
 
 }  // namespace openrad::core

@@ -65,15 +65,13 @@ std::function<int()> setupBench(CLI::App& command) {
       }
       ai::AnalysisInput in = module.inputFor(series);
       in.annotations[series->info.seriesUid] = segmented.series.begin()->second;
-      int read = 0;
       double td = 0;
       try {
-        td = best([&] { read = static_cast<int>(module.run(in, ctx).series.size()); });
+        td = best([&] { (void)module.run(in, ctx); });
       } catch (const ai::Refused& e) {
         std::cerr << ref.id << ": " << e.what() << "\n";
         continue;
       }
-      (void)read;
       const double ts = best([&] { (void)lumbar->run(segIn, ctx); });
       std::printf("%-28s %8lld %14.3f %16.3f %7.3f\n", ref.id.c_str(), static_cast<long long>(c.image->geometry().size[2]), ts, td,
                   td / ts);

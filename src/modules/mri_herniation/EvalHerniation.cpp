@@ -8,6 +8,7 @@
 #include "Hooks.h"
 #include "PhantomSeries.h"
 
+#include "openrad/core/ImageStatistics.h"
 #include "openrad/ai/ModelManifest.h"
 #include "openrad/io/IoError.h"
 #include "openrad/modules/mri_lumbar/LumbarAnalysis.h"
@@ -77,13 +78,6 @@ std::vector<std::string> levelsAnySlice(const std::vector<SliceBox>& boxes, doub
   for (const auto& b : boxes)
     if (b.score >= threshold && !b.level.empty()) s.insert(b.level);
   return {s.begin(), s.end()};
-}
-
-double mean(const std::vector<double>& v) {
-  if (v.empty()) return NAN;
-  double s = 0;
-  for (double x : v) s += x;
-  return s / static_cast<double>(v.size());
 }
 
 /// One series' detections kept for the sweep.
@@ -303,11 +297,11 @@ std::function<EvalReport(const EvalOptions&)> setupEval(CLI::App& command) {
          << "    without the rule   sensitivity " << norule.sensitivity() << "  specificity " << norule.specificity()
          << "  FPR " << norule.fpr() << "  (tp " << norule.tp << ", fn " << norule.fn << ", fp " << norule.fp << ", tn "
          << norule.tn << ")\n"
-         << std::setprecision(2) << "  detection per series (segmentation + 5 slices) mean " << mean(seconds) << " s";
+         << std::setprecision(2) << "  detection per series (segmentation + 5 slices) mean " << core::mean(seconds) << " s";
     if (!a->sweepOut.empty()) text << "\n  sweep: " << (fs::path(a->sweepOut) / "threshold_sweep.csv").string() << ", .png, pr_curve.csv";
     if (!a->real.empty())
       text << "\n  real " << a->real << " (" << a->realSplit << ", no herniation labels: plausibility, not accuracy): "
-           << realFindings.size() << " cases, " << mean(realFindings) << " findings per case"
+           << realFindings.size() << " cases, " << core::mean(realFindings) << " findings per case"
            << (realRefused ? ", " + std::to_string(realRefused) + " refused" : "");
     std::string line;
     std::istringstream lines(text.str());
@@ -324,7 +318,7 @@ std::function<EvalReport(const EvalOptions&)> setupEval(CLI::App& command) {
                       {"fpr_norule", norule.fpr()}};
     if (!a->real.empty()) {
       report.metrics.push_back({"real_cases", static_cast<double>(realFindings.size())});
-      report.metrics.push_back({"real_findings_per_case", mean(realFindings)});
+      report.metrics.push_back({"real_findings_per_case", core::mean(realFindings)});
       report.cases.push_back({{"real", realCases}});
     }
     if (!a->record.empty()) {

@@ -4,6 +4,7 @@
 
 #include "HerniaNet.h"
 
+#include "openrad/core/Format.h"
 #include "openrad/ai/ModelError.h"
 #include "openrad/ai/ModelRoot.h"
 #include "openrad/ai/TorchSession.h"
@@ -19,12 +20,6 @@
 namespace openrad::modules::mri_herniation {
 
 namespace {
-std::string fixed(double v, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
 std::string joinedSlices(const std::vector<int>& slices) {
   std::string s;
   for (int k : slices) s += (s.empty() ? "" : ", ") + std::to_string(k + 1);
@@ -146,7 +141,7 @@ ai::Findings HerniationModule::run(const ai::AnalysisInput& input, const ai::Run
       box.score = b.score;
       box.provenance = prov;
       box.attributes["finding"] = finding.level;
-      box.attributes["extrusion"] = fixed(b.typeScore, 2);
+      box.attributes["extrusion"] = core::fixed(b.typeScore, 2);
       out.boxes.push_back(std::move(box));
     }
   core::ResultTable read;
@@ -157,12 +152,12 @@ ai::Findings HerniationModule::run(const ai::AnalysisInput& input, const ai::Run
   std::string levels;
   for (const auto& l : d.levelOrder) levels += (levels.empty() ? "" : ", ") + l;
   const std::string op = m_impl->manifest.param("operatingSpecificity", 0) > 0
-                             ? "per-level specificity >= " + fixed(m_impl->manifest.param("operatingSpecificity", 0), 2) +
+                             ? "per-level specificity >= " + core::fixed(m_impl->manifest.param("operatingSpecificity", 0), 2) +
                                    " on tuning phantoms"
                              : "as shipped";
   read.rows = {{kRowSlices, joinedSlices(d.slices)},
                {kRowMidline, std::to_string(mid + 1)},
-               {kRowThreshold, fixed(c.threshold, 2)},
+               {kRowThreshold, core::fixed(c.threshold, 2)},
                {kRowOperatingPoint, op},
                {kRowRule, std::to_string(c.minSlices) + " of " + std::to_string(c.slices)},
                {kRowLevels, levels}};
@@ -174,7 +169,7 @@ ai::Findings HerniationModule::run(const ai::AnalysisInput& input, const ai::Run
                          std::to_string(d.slices.size()) + " instead of " + std::to_string(c.slices) +
                          " (the rule still asks " + std::to_string(c.minSlices) + ")");
   if (d.step > 1)
-    f.warnings.push_back("thin slices (" + fixed(g.spacing[2], 1) + " mm): each slice read is a slab of " +
+    f.warnings.push_back("thin slices (" + core::fixed(g.spacing[2], 1) + " mm): each slice read is a slab of " +
                          std::to_string(d.step) + " slices");
   f.warnings.push_back("slices read " + joinedSlices(d.slices) + ", centred on the midline slice " + std::to_string(mid + 1) +
                        " (" + how + ")");

@@ -1,3 +1,4 @@
+#include "openrad/core/Format.h"
 #include "openrad/modules/mri_herniation/HerniationReview.h"
 
 #include "openrad/modules/mri_herniation/HerniationRules.h"
@@ -14,12 +15,6 @@ namespace openrad::modules::mri_herniation {
 
 namespace {
 constexpr const char* kModule = "mri-herniation";
-
-std::string fixed(double v, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
 
 const core::ResultTable* readTable(const core::SeriesAnnotations& a) {
   const auto it = a.tables.find(kReadTable);
@@ -128,7 +123,7 @@ std::vector<core::Measurement> herniationMeasurements(const core::Series& series
     m.attributes["side"] = sideOf(lateral);
     m.attributes["type"] = typed ? (extrusion / typed >= 0.5 ? "extrusion" : "protrusion") : "not stated";
     m.attributes["slices"] = list;
-    m.attributes["score"] = ai ? fixed(score / ai, 2) : "drawn";
+    m.attributes["score"] = ai ? core::fixed(score / ai, 2) : "drawn";
     m.attributes["review"] = rejected ? "rejected" : accepted ? "accepted" : "pending";
     m.attributes["source"] = manual ? (ai ? "ai+manual" : "manual") : "ai";
     for (const core::Box* b : boxes) m.inputs.push_back("box " + std::to_string(b->slice + 1) + " " + level);

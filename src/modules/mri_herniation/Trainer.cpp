@@ -4,6 +4,7 @@
 #include "Hooks.h"
 #include "PhantomSeries.h"
 
+#include "openrad/core/Format.h"
 #include "openrad/ai/TorchSession.h"
 #include "openrad/core/ParallelFor.h"
 
@@ -135,14 +136,6 @@ torch::Tensor detectionLoss(const torch::Tensor& out, const torch::Tensor& targe
   return (posLoss + negLoss) / n + 0.5 * reg + 0.5 * type;
 }
 
-std::string fmt(double v, int d = 3) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(d);
-  s << v;
-  return s.str();
-}
-
 std::string nowIso() {
   const std::time_t t = std::time(nullptr);
   char buf[32];
@@ -225,7 +218,7 @@ int train(const TrainOptions& o, const std::string& command) {
   std::cout << "phantoms: " << trainSet.size() << " training series (" << o.phantoms << " cases of seed " << o.phantomSeed
             << ", T1 and T2), " << draws.size() << " slices (" << positives << " with a herniation box); tuning: "
             << tuneSet.size() << " series (seed " << o.tuningSeed << ") | "
-            << fmt(std::chrono::duration<double>(Clock::now() - t0).count(), 0) << " s" << std::endl;
+            << core::fixed(std::chrono::duration<double>(Clock::now() - t0).count(), 0) << " s" << std::endl;
 
   HerniaNet net(cfg);
   net->to(session.device());
@@ -272,10 +265,10 @@ int train(const TrainOptions& o, const std::string& command) {
     }
     const TuningResult r = tune(net, cfg, tuneSet, session.device(), o.specificity);
     const bool improved = r.map50 > best;
-    std::cout << "epoch " << epoch << "/" << o.epochs << " lr " << fmt(lr, 5) << " loss " << fmt(sum / o.iterations, 4)
-              << " | tuning map50 " << fmt(r.map50, 4) << ", threshold " << fmt(r.threshold, 2) << ": sensitivity "
-              << fmt(r.atThreshold.sensitivity(), 3) << " specificity " << fmt(r.atThreshold.specificity(), 3) << " | "
-              << fmt(std::chrono::duration<double>(Clock::now() - te).count(), 0) << " s" << (improved ? " *" : "") << std::endl;
+    std::cout << "epoch " << epoch << "/" << o.epochs << " lr " << core::fixed(lr, 5) << " loss " << core::fixed(sum / o.iterations, 4)
+              << " | tuning map50 " << core::fixed(r.map50, 4) << ", threshold " << core::fixed(r.threshold, 2) << ": sensitivity "
+              << core::fixed(r.atThreshold.sensitivity(), 3) << " specificity " << core::fixed(r.atThreshold.specificity(), 3) << " | "
+              << core::fixed(std::chrono::duration<double>(Clock::now() - te).count(), 0) << " s" << (improved ? " *" : "") << std::endl;
     if (improved) {
       best = r.map50;
       cfg.threshold = r.threshold;
@@ -291,11 +284,11 @@ int train(const TrainOptions& o, const std::string& command) {
       m.metricsNote = "tune.* = tuning phantoms (seed " + std::to_string(o.tuningSeed) +
                       ", phantom labels for the levels), chosen on them (checkpoint: best slice mAP@0.5 of " +
                       std::to_string(epoch) + " epochs; threshold: the lowest with per-level specificity >= " +
-                      fmt(o.specificity, 2) + " under the " + std::to_string(cfg.minSlices) + "-of-" +
+                      core::fixed(o.specificity, 2) + " under the " + std::to_string(cfg.minSlices) + "-of-" +
                       std::to_string(cfg.slices) +
                       " rule): tuning figures, not held-out. Held-out figures: `openrad-cli eval mri-herniation`.";
       const std::string sha = saveDetModel(net, m, o.outDir);
-      std::cout << "  saved " << o.outDir << " (sha256 " << sha << ", threshold " << fmt(r.threshold, 2) << ")" << std::endl;
+      std::cout << "  saved " << o.outDir << " (sha256 " << sha << ", threshold " << core::fixed(r.threshold, 2) << ")" << std::endl;
     }
     const double minutes = std::chrono::duration<double>(Clock::now() - t0).count() / 60.0;
     if (o.minutes > 0 && minutes > o.minutes) {

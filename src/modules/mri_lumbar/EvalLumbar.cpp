@@ -3,6 +3,7 @@
 #include "Hooks.h"
 #include "LumbarModule.h"
 
+#include "openrad/core/ImageStatistics.h"
 #include "openrad/ai/ModelManifest.h"
 #include "openrad/ai/ModelRoot.h"
 #include "openrad/core/Study.h"
@@ -25,13 +26,6 @@
 namespace openrad::modules::mri_lumbar {
 
 namespace {
-
-double mean(const std::vector<double>& v) {
-  if (v.empty()) return NAN;
-  double s = 0;
-  for (double x : v) s += x;
-  return s / static_cast<double>(v.size());
-}
 
 double medianOf(std::vector<double> v) {
   if (v.empty()) return NAN;
@@ -148,8 +142,8 @@ std::function<EvalReport(const EvalOptions&)> setupEval(CLI::App& command) {
             perCorner[p.name] = err.back();
           }
         if (!err.empty()) {
-          cornerErr.push_back(mean(err));
-          cj["corner_error_mm"] = mean(err);
+          cornerErr.push_back(core::mean(err));
+          cj["corner_error_mm"] = core::mean(err);
           cj["corners_compared"] = err.size();
           cj["corner_errors_mm"] = perCorner;
         }
@@ -183,32 +177,32 @@ std::function<EvalReport(const EvalOptions&)> setupEval(CLI::App& command) {
     text << std::fixed << std::setprecision(3);
     text << "model mri-lumbar " << manifest.version << " on " << dice.size() << " cases of " << report.dataset
          << (refused ? ", " + std::to_string(refused) + " refused" : "") << "\n"
-         << "  Dice mean (L1-S1 in truth)  " << mean(dice) << "\n";
-    for (const auto& [k, v] : perLevel) text << "    " << std::setw(6) << className(k) << "  " << mean(v) << " (" << v.size() << ")\n";
+         << "  Dice mean (L1-S1 in truth)  " << core::mean(dice) << "\n";
+    for (const auto& [k, v] : perLevel) text << "    " << std::setw(6) << className(k) << "  " << core::mean(v) << " (" << v.size() << ")\n";
     text << std::setprecision(1) << "  level accuracy              " << acc << " % (" << identified << "/" << bodies << " bodies)\n"
          ;
     for (const auto& m : misidentified) text << "    " << m << "\n";
-    text << std::setprecision(2) << "  corner error                " << mean(cornerErr) << " mm (vs the extractor on the truth mask)\n"
-         << "  lordosis L1-L5 MAE          " << mean(lordosis15Err) << " deg (" << lordosis15Err.size()
+    text << std::setprecision(2) << "  corner error                " << core::mean(cornerErr) << " mm (vs the extractor on the truth mask)\n"
+         << "  lordosis L1-L5 MAE          " << core::mean(lordosis15Err) << " deg (" << lordosis15Err.size()
          << " cases, vs the corners of the truth mask)\n";
     if (anyPhantom)
-      text << "  lordosis L1-S1 MAE          " << mean(lordosisErr) << " deg (" << lordosisErr.size() << " cases)\n"
-           << "  listhesis MAE               " << mean(listhesisErr) << " % (" << listhesisErr.size() << " levels)\n";
+      text << "  lordosis L1-S1 MAE          " << core::mean(lordosisErr) << " deg (" << lordosisErr.size() << " cases)\n"
+           << "  listhesis MAE               " << core::mean(listhesisErr) << " % (" << listhesisErr.size() << " levels)\n";
     text << "  analysis per series         median " << medianOf(seconds) << " s";
     std::string line;
     std::istringstream lines(text.str());
     while (std::getline(lines, line)) report.text.push_back(line);
     report.metrics = {{"cases", static_cast<double>(dice.size())},
                       {"refused", static_cast<double>(refused)},
-                      {"dice_mean", mean(dice)},
+                      {"dice_mean", core::mean(dice)},
                       {"level_accuracy", acc / 100.0},  // a fraction, like dice_mean and the trainer val.level_accuracy
-                      {"corner_error_mm", mean(cornerErr)},
-                      {"lordosis_l1l5_mae_deg", mean(lordosis15Err)},
+                      {"corner_error_mm", core::mean(cornerErr)},
+                      {"lordosis_l1l5_mae_deg", core::mean(lordosis15Err)},
                       {"seconds_median", medianOf(seconds)}};
-    for (const auto& [k, v] : perLevel) report.metrics.push_back({"dice_" + className(k), mean(v)});
+    for (const auto& [k, v] : perLevel) report.metrics.push_back({"dice_" + className(k), core::mean(v)});
     if (anyPhantom) {
-      report.metrics.push_back({"lordosis_mae_deg", mean(lordosisErr)});
-      report.metrics.push_back({"listhesis_mae_pct", mean(listhesisErr)});
+      report.metrics.push_back({"lordosis_mae_deg", core::mean(lordosisErr)});
+      report.metrics.push_back({"listhesis_mae_pct", core::mean(listhesisErr)});
     }
     if (!a->record.empty()) {
       std::map<std::string, double> m;

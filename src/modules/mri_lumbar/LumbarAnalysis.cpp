@@ -1,3 +1,4 @@
+#include "openrad/core/Format.h"
 #include "openrad/modules/mri_lumbar/LumbarAnalysis.h"
 
 #include "openrad/measure/MaskCorners.h"
@@ -19,14 +20,6 @@ namespace openrad::modules::mri_lumbar {
 namespace {
 
 constexpr std::array<const char*, 4> kCornerSuffix = {"as", "ps", "ai", "pi"};
-
-std::string fixed(double v, int digits) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(digits);
-  s << v;
-  return s.str();
-}
 
 /// 6-connected parts of the voxels for which `same(a, b)` holds between neighbours and `inside(v)` holds: the part of
 /// every voxel (-1 outside) and each part's size.
@@ -239,8 +232,8 @@ LevelCheck checkLevels(core::Image& labels) {
   for (std::size_t i = 0; i < steps.size(); ++i)
     if (levelsSkipped(i) > 1)
       r.warnings.push_back("a level may be missing between " + className(bodies[i].second) + " and " +
-                           className(bodies[i + 1].second) + " (" + fixed(steps[i], 0) + " mm apart, typical " +
-                           fixed(typical, 0) + " mm): the levels are uncertain");
+                           className(bodies[i + 1].second) + " (" + core::fixed(steps[i], 0) + " mm apart, typical " +
+                           core::fixed(typical, 0) + " mm): the levels are uncertain");
   for (const auto& b : bodies) r.levels.push_back(b.second);
   return r;
 }
@@ -460,7 +453,7 @@ std::vector<core::Measurement> lumbarMeasurements(const core::LandmarkSet& set, 
     add("lumbar.disc." + D + ".dhi", D + " disc height index", d.index, "", "Disc heights", in);
     const measure::Listhesis s = measure::listhesis(b.at(c), b.at(c + 1));
     auto& m = add("lumbar.listhesis." + D, D + " listhesis", s.percent, "%", "Listhesis", in);
-    m.attributes["slip_mm"] = fixed(s.slip, 1);
+    m.attributes["slip_mm"] = core::fixed(s.slip, 1);
     m.attributes["direction"] = s.retro ? "retrolisthesis" : (s.percent >= 1.0 ? "anterolisthesis" : "none");
     m.attributes["meyerding"] = std::to_string(s.grade);
   }
