@@ -77,12 +77,32 @@ std::string sideOf(const std::vector<double>& lateralMm, double centralMm) {
 }
 
 void LevelCounts::add(const std::vector<std::string>& levels, const std::vector<std::string>& truth,
-                      const std::vector<std::string>& found) {
+                      const std::vector<std::string>& found, const std::vector<std::string>& ignored) {
   const auto in = [](const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); };
   for (const auto& level : levels) {
+    if (in(ignored, level)) continue;
     const bool t = in(truth, level), f = in(found, level);
     tp += t && f, fn += t && !f, fp += !t && f, tn += !t && !f;
   }
+}
+
+WindowTruth levelsInWindow(const std::map<int, std::vector<SliceBox>>& truthBoxes, const std::vector<int>& slicesRead,
+                           const std::vector<std::string>& herniatedLevels, int minSlices) {
+  WindowTruth w;
+  for (const auto& level : herniatedLevels) {
+    if (std::find(w.visible.begin(), w.visible.end(), level) != w.visible.end() ||
+        std::find(w.beyond.begin(), w.beyond.end(), level) != w.beyond.end())
+      continue;
+    int seen = 0;
+    for (int s : slicesRead) {
+      const auto it = truthBoxes.find(s);
+      if (it != truthBoxes.end() &&
+          std::any_of(it->second.begin(), it->second.end(), [&](const SliceBox& b) { return b.level == level && !b.difficult; }))
+        ++seen;
+    }
+    (seen >= minSlices ? w.visible : w.beyond).push_back(level);
+  }
+  return w;
 }
 
 std::vector<std::string> levelsOf(const std::vector<Finding>& findings) {
@@ -111,7 +131,8 @@ PrCurve averagePrecision(const std::vector<std::vector<SliceBox>>& detections,
   std::size_t positives = 0;
   for (std::size_t i = 0; i < detections.size(); ++i)
     for (std::size_t k = 0; k < detections[i].size(); ++k) all.push_back({detections[i][k].score, i, k});
-  for (const auto& t : truths) positives += t.size();
+  for (const auto& t : truths)
+    positives += static_cast<std::size_t>(std::count_if(t.begin(), t.end(), [](const SliceBox& b) { return !b.difficult; }));
   std::stable_sort(all.begin(), all.end(), [](const Det& a, const Det& b) { return a.score > b.score; });
   std::vector<std::vector<bool>> used(truths.size());
   for (std::size_t i = 0; i < truths.size(); ++i) used[i].assign(truths[i].size(), false);
@@ -126,6 +147,16 @@ PrCurve averagePrecision(const std::vector<std::vector<SliceBox>>& detections,
         const double o = iou(detections[d.image][d.index], truths[d.image][t]);
         if (o >= bestIou) bestIou = o, best = static_cast<int>(t);
       }
+    if (best < 0 && d.image < truths.size()) {  // a hit on a difficult sliver: neither found nor false
+      const SliceBox& box = detections[d.image][d.index];
+      const auto onSliver = [&](const SliceBox& t) {
+        const Eigen::Vector2d c = box.centre();
+        return t.difficult && (iou(box, t) >= iouThreshold ||
+                               ((c.array() >= t.min.array() - 1.5).all() && (c.array() <= t.max.array() + 1.5).all()));
+      };
+      if (std::any_of(truths[d.image].begin(), truths[d.image].end(), onSliver)) continue;
+    }
+    if (best >= 0 && truths[d.image][static_cast<std::size_t>(best)].difficult) continue;
     if (best >= 0) {
       used[d.image][static_cast<std::size_t>(best)] = true;
       ++tp;

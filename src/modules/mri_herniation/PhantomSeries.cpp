@@ -18,6 +18,8 @@ SliceBox planeBox(const mri_lumbar::PlaneGrid& grid, const phantom::HerniationBo
   s.score = 1.0;
   s.level = b.level;
   s.typeScore = b.type == "extrusion" ? 1.0 : 0.0;
+  const Eigen::Vector2d side = (s.max - s.min) * grid.spacing;
+  s.difficult = side.minCoeff() < kMinTruthSideMm;
   return s;
 }
 

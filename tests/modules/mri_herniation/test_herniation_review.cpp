@@ -209,6 +209,47 @@ TEST(HerniationMetrics, AveragePrecisionCountsMissesAndFalseAlarms) {
   EXPECT_EQ(averagePrecision({{hit}}, {{}}).ap, 0.0) << "no truth";
 }
 
+TEST(HerniationMetrics, DifficultSliversAreNeitherFoundNorMissed) {
+  SliceBox t, sliver;
+  t.min = {0, 0}, t.max = {10, 10};
+  sliver.min = {40, 40}, sliver.max = {41, 41}, sliver.difficult = true;
+  SliceBox hit = t, onSliver = sliver, off = t;
+  hit.score = 0.9;
+  onSliver.min = {39.5, 39}, onSliver.max = {42, 42.5}, onSliver.score = 0.95;  // IoU < 0.5, centre on the sliver
+  off.min = {70, 70}, off.max = {80, 80}, off.score = 0.97;
+  // Image 2 holds only a sliver: missing it costs nothing, finding it earns nothing, the hit on image 1 gives AP 1.
+  EXPECT_NEAR(averagePrecision({{hit}, {}}, {{t}, {sliver}}).ap, 1.0, 1e-9);
+  EXPECT_NEAR(averagePrecision({{hit}, {onSliver}}, {{t}, {sliver}}).ap, 1.0, 1e-9);
+  // A detection far from the sliver is still a false alarm (scored first: precision 1/2 at recall 1).
+  EXPECT_NEAR(averagePrecision({{hit}, {off}}, {{t}, {sliver}}).ap, 0.5, 1e-9);
+  EXPECT_EQ(averagePrecision({{onSliver}}, {{sliver}}).ap, 0.0) << "only slivers: no positives";
+}
+
+TEST(HerniationMetrics, LevelsBeyondTheReadSlicesAreLeftOut) {
+  const auto box = [](int slice, const std::string& level, bool difficult = false) {
+    SliceBox b;
+    b.slice = slice, b.level = level, b.difficult = difficult;
+    b.min = {0, 0}, b.max = {5, 5};
+    return b;
+  };
+  std::map<int, std::vector<SliceBox>> truth;
+  for (int s : {4, 5, 6, 7}) truth[s].push_back(box(s, "L4-L5"));  // central: 4 of the read slices 5..9 -> 3
+  for (int s : {1, 2, 3, 4, 5}) truth[s].push_back(box(s, "L3-L4"));  // lateral: only slice 5 is read
+  for (int s : {7, 8}) truth[s].push_back(box(s, "L5-S1"));
+  truth[9].push_back(box(9, "L5-S1", true));  // 2 clear slices + a sliver: beyond a 3-slice rule
+  const WindowTruth w = levelsInWindow(truth, {5, 6, 7, 8, 9}, {"L4-L5", "L3-L4", "L5-S1", "L4-L5"}, 3);
+  EXPECT_EQ(w.visible, (std::vector<std::string>{"L4-L5"}));
+  EXPECT_EQ(w.beyond, (std::vector<std::string>{"L3-L4", "L5-S1"}));
+  EXPECT_EQ(levelsInWindow(truth, {5, 6, 7, 8, 9}, {"L5-S1"}, 2).visible, (std::vector<std::string>{"L5-S1"}));
+  // Left-out levels count neither way; the others as usual.
+  LevelCounts c;
+  c.add({"L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"}, w.visible, {"L4-L5", "L3-L4", "L1-L2"}, w.beyond);
+  EXPECT_EQ(c.tp, 1);
+  EXPECT_EQ(c.fp, 1);
+  EXPECT_EQ(c.tn, 1);
+  EXPECT_EQ(c.fn, 0);
+}
+
 TEST(HerniationMetrics, LevelCountsPerDisc) {
   LevelCounts c;
   const std::vector<std::string> levels = {"L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"};

@@ -23,8 +23,14 @@ struct SliceBox {
   double score = 0;
   double typeScore = 0;  ///< the detector's probability that it is an extrusion (not a protrusion)
   std::string level;     ///< disc level ("L4-L5"), empty when none could be assigned
+  /// Ground truth only: a sliver too small to judge (under kMinTruthSideMm on a side, the partial-volume edge of a
+  /// herniation on its outermost slice); neither found nor missed (PASCAL VOC's "difficult").
+  bool difficult = false;
   Eigen::Vector2d centre() const { return 0.5 * (min + max); }
 };
+
+/// Truth boxes narrower than this (mm, either side) are marked difficult.
+inline constexpr double kMinTruthSideMm = 2.0;
 
 /// The disc level of a point on a slice from the vertebral bodies' centroids there (level name -> centroid, in the
 /// order cranial to caudal: "L1" … "S1"): the pair of consecutive bodies between whose centroids the point projects,
@@ -55,14 +61,25 @@ std::string sideOf(const std::vector<double>& lateralMm, double centralMm = 3.0)
 /// Per disc level outcomes over many series (the clinical question: does this level have a herniation?).
 struct LevelCounts {
   int tp = 0, fn = 0, fp = 0, tn = 0;
-  /// Adds one series: each of `levels` is positive when in `truth`, called positive when in `found`.
+  /// Adds one series: each of `levels` is positive when in `truth`, called positive when in `found`; levels in
+  /// `ignored` are skipped (neither positive nor negative).
   void add(const std::vector<std::string>& levels, const std::vector<std::string>& truth,
-           const std::vector<std::string>& found);
+           const std::vector<std::string>& found, const std::vector<std::string>& ignored = {});
   double sensitivity() const { return tp + fn ? static_cast<double>(tp) / (tp + fn) : 0.0; }
   double specificity() const { return tn + fp ? static_cast<double>(tn) / (tn + fp) : 0.0; }
   /// False-positive rate: healthy levels called herniated, fp / (fp + tn).
   double fpr() const { return tn + fp ? static_cast<double>(fp) / (tn + fp) : 0.0; }
 };
+
+/// Per-level ground truth as the slices read can show it. A herniated level is `visible` when its (not difficult)
+/// truth boxes lie on at least `minSlices` of `slicesRead`; a herniated level seen on fewer (a lateral herniation
+/// outside the central slices, or one at their edge) is `beyond` the rule's reach: the reader of these slices cannot
+/// judge it, so it counts neither as a positive nor as a healthy level. All other levels are healthy.
+struct WindowTruth {
+  std::vector<std::string> visible, beyond;
+};
+WindowTruth levelsInWindow(const std::map<int, std::vector<SliceBox>>& truthBoxes, const std::vector<int>& slicesRead,
+                           const std::vector<std::string>& herniatedLevels, int minSlices);
 
 /// The levels of findings.
 std::vector<std::string> levelsOf(const std::vector<Finding>& findings);
@@ -77,7 +94,9 @@ struct PrCurve {
 };
 /// Average precision of detections against ground truth, image by image (the two lists index the same images):
 /// detections by descending score, each matched to the unmatched truth of its image with the highest IoU when that
-/// is >= `iouThreshold`. AP is 0 when there is no truth.
+/// is >= `iouThreshold`. Difficult truth boxes are not counted as positives, and a detection whose best match is one
+/// (IoU >= `iouThreshold`, or its centre inside the sliver grown by 1.5 pixels) is left out of the curve. AP is 0
+/// when there is no truth.
 PrCurve averagePrecision(const std::vector<std::vector<SliceBox>>& detections,
                          const std::vector<std::vector<SliceBox>>& truths, double iouThreshold = 0.5);
 
