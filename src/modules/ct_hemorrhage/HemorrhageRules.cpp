@@ -1,5 +1,6 @@
 #include "openrad/modules/ct_hemorrhage/HemorrhageRules.h"
 
+#include "openrad/core/ConnectedParts.h"
 #include "openrad/core/Format.h"
 #include "openrad/phantom/HeadCt.h"
 
@@ -40,34 +41,16 @@ std::array<std::int64_t, 3> indexOf(const core::Geometry& g, std::int64_t v) {
 std::vector<std::vector<std::int64_t>> hematomaComponents(const core::Image& labels, double minVolumeMl) {
   const std::uint8_t* L = labelData(labels);
   const auto& g = labels.geometry();
-  const std::int64_t nx = g.size[0], ny = g.size[1], nz = g.size[2], n = g.voxelCount();
-  std::vector<bool> seen(static_cast<std::size_t>(n), false);
-  std::vector<std::vector<std::int64_t>> parts;
-  std::vector<std::int64_t> stack;
-  for (std::int64_t start = 0; start < n; ++start) {
-    if (L[start] != kCtHematoma || seen[static_cast<std::size_t>(start)]) continue;
-    std::vector<std::int64_t> part;
-    seen[static_cast<std::size_t>(start)] = true;
-    stack.assign(1, start);
-    while (!stack.empty()) {
-      const std::int64_t v = stack.back();
-      stack.pop_back();
-      part.push_back(v);
-      const auto [x, y, z] = indexOf(g, v);
-      for (std::int64_t dz = -1; dz <= 1; ++dz)
-        for (std::int64_t dy = -1; dy <= 1; ++dy)
-          for (std::int64_t dx = -1; dx <= 1; ++dx) {
-            const std::int64_t xx = x + dx, yy = y + dy, zz = z + dz;
-            if (xx < 0 || yy < 0 || zz < 0 || xx >= nx || yy >= ny || zz >= nz) continue;
-            const std::int64_t w = xx + nx * (yy + ny * zz);
-            if (L[w] == kCtHematoma && !seen[static_cast<std::size_t>(w)]) {
-              seen[static_cast<std::size_t>(w)] = true;
-              stack.push_back(w);
-            }
-          }
-    }
-    if (static_cast<double>(part.size()) * voxelMl(g) >= minVolumeMl) parts.push_back(std::move(part));
-  }
+  std::vector<std::int32_t> part;
+  const std::vector<std::int64_t> sizes =
+      core::connectedParts(L, g.size, kCtHematoma, core::Connectivity::Full26, part);
+  std::vector<std::vector<std::int64_t>> parts(sizes.size());
+  for (std::size_t p = 0; p < sizes.size(); ++p) parts[p].reserve(static_cast<std::size_t>(sizes[p]));
+  for (std::int64_t v = 0; v < g.voxelCount(); ++v)
+    if (part[static_cast<std::size_t>(v)] >= 0) parts[static_cast<std::size_t>(part[static_cast<std::size_t>(v)])].push_back(v);
+  parts.erase(std::remove_if(parts.begin(), parts.end(),
+                             [&](const auto& p) { return static_cast<double>(p.size()) * voxelMl(g) < minVolumeMl; }),
+              parts.end());
   std::stable_sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
   return parts;
 }

@@ -207,7 +207,7 @@ std::function<EvalReport(const EvalOptions&)> setupEval(CLI::App& command) {
     std::vector<std::vector<SliceBox>> dets, truths;
     std::vector<Scored> scored;
     LevelCounts rule, norule, ruleAll;
-    int refused = 0, beyondFound = 0;
+    int refused = 0, beyond = 0, beyondFound = 0;
     std::vector<double> seconds;
     for (const auto& ref : refs) {
       const mri_lumbar::LumbarCase c = mri_lumbar::loadLumbarCase(ref);
@@ -241,6 +241,7 @@ std::function<EvalReport(const EvalOptions&)> setupEval(CLI::App& command) {
       rule.add(discLevels(), window.visible, found, window.beyond);
       norule.add(discLevels(), window.visible, any, window.beyond);
       ruleAll.add(discLevels(), truth.levels, found);
+      beyond += static_cast<int>(window.beyond.size());
       for (const auto& l : window.beyond) beyondFound += std::find(found.begin(), found.end(), l) != found.end();
       std::vector<std::string> slices1;
       for (int s : d.slices) slices1.push_back(std::to_string(s + 1));
@@ -262,7 +263,6 @@ std::function<EvalReport(const EvalOptions&)> setupEval(CLI::App& command) {
     std::size_t truthBoxes = 0, slivers = 0;
     for (const auto& t : truths)
       for (const auto& b : t) ++truthBoxes, slivers += b.difficult;
-    const int beyond = ruleAll.tp + ruleAll.fn - rule.tp - rule.fn;
     std::vector<SweepRow> sweep;
     for (int k = 2; k <= 98; ++k) {
       SweepRow row{k / 100.0, {}, {}};

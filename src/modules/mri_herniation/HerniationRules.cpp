@@ -89,10 +89,9 @@ void LevelCounts::add(const std::vector<std::string>& levels, const std::vector<
 WindowTruth levelsInWindow(const std::map<int, std::vector<SliceBox>>& truthBoxes, const std::vector<int>& slicesRead,
                            const std::vector<std::string>& herniatedLevels, int minSlices) {
   WindowTruth w;
+  std::set<std::string> done;
   for (const auto& level : herniatedLevels) {
-    if (std::find(w.visible.begin(), w.visible.end(), level) != w.visible.end() ||
-        std::find(w.beyond.begin(), w.beyond.end(), level) != w.beyond.end())
-      continue;
+    if (!done.insert(level).second) continue;
     int seen = 0;
     for (int s : slicesRead) {
       const auto it = truthBoxes.find(s);
@@ -147,16 +146,17 @@ PrCurve averagePrecision(const std::vector<std::vector<SliceBox>>& detections,
         const double o = iou(detections[d.image][d.index], truths[d.image][t]);
         if (o >= bestIou) bestIou = o, best = static_cast<int>(t);
       }
-    if (best < 0 && d.image < truths.size()) {  // a hit on a difficult sliver: neither found nor false
+    // A detection on a difficult sliver (the best match, or any sliver holding its centre) is neither found nor false.
+    const auto onSliver = [&](const SliceBox& t) {
       const SliceBox& box = detections[d.image][d.index];
-      const auto onSliver = [&](const SliceBox& t) {
-        const Eigen::Vector2d c = box.centre();
-        return t.difficult && (iou(box, t) >= iouThreshold ||
-                               ((c.array() >= t.min.array() - 1.5).all() && (c.array() <= t.max.array() + 1.5).all()));
-      };
-      if (std::any_of(truths[d.image].begin(), truths[d.image].end(), onSliver)) continue;
-    }
-    if (best >= 0 && truths[d.image][static_cast<std::size_t>(best)].difficult) continue;
+      const Eigen::Vector2d c = box.centre();
+      return t.difficult && (iou(box, t) >= iouThreshold ||
+                             ((c.array() >= t.min.array() - 1.5).all() && (c.array() <= t.max.array() + 1.5).all()));
+    };
+    if (d.image < truths.size() &&
+        (best >= 0 ? truths[d.image][static_cast<std::size_t>(best)].difficult
+                   : std::any_of(truths[d.image].begin(), truths[d.image].end(), onSliver)))
+      continue;
     if (best >= 0) {
       used[d.image][static_cast<std::size_t>(best)] = true;
       ++tp;

@@ -1,4 +1,5 @@
 #include "openrad/core/Format.h"
+#include "openrad/core/ConnectedParts.h"
 #include "openrad/modules/mri_lumbar/LumbarAnalysis.h"
 
 #include "openrad/measure/MaskCorners.h"
@@ -21,38 +22,15 @@ namespace {
 
 constexpr std::array<const char*, 4> kCornerSuffix = {"as", "ps", "ai", "pi"};
 
-/// 6-connected parts of the voxels for which `same(a, b)` holds between neighbours and `inside(v)` holds: the part of
-/// every voxel (-1 outside) and each part's size.
+/// 6-connected parts of the voxels whose label satisfies `inside`, neighbours joining where `same(a, b)` holds for
+/// their labels: the part of every voxel (-1 outside) and each part's size.
 template <class Inside, class Same>
 std::vector<std::int64_t> connectedParts(const core::Image& labels, const Inside& inside, const Same& same,
                                          std::vector<std::int32_t>& part) {
-  const auto& g = labels.geometry();
   const std::uint8_t* L = labels.as<std::uint8_t>();
-  const std::int64_t nx = g.size[0], ny = g.size[1], nz = g.size[2], n = g.voxelCount();
-  part.assign(static_cast<std::size_t>(n), -1);
-  std::vector<std::int64_t> sizes, stack;
-  for (std::int64_t start = 0; start < n; ++start) {
-    if (!inside(L[start]) || part[static_cast<std::size_t>(start)] >= 0) continue;
-    const auto id = static_cast<std::int32_t>(sizes.size());
-    std::int64_t count = 0;
-    stack.assign(1, start);
-    part[static_cast<std::size_t>(start)] = id;
-    while (!stack.empty()) {
-      const std::int64_t v = stack.back();
-      stack.pop_back();
-      ++count;
-      const std::int64_t x = v % nx, y = (v / nx) % ny, z = v / (nx * ny);
-      const std::int64_t nb[6] = {x > 0 ? v - 1 : -1,       x + 1 < nx ? v + 1 : -1,      y > 0 ? v - nx : -1,
-                                  y + 1 < ny ? v + nx : -1, z > 0 ? v - nx * ny : -1, z + 1 < nz ? v + nx * ny : -1};
-      for (const std::int64_t w : nb)
-        if (w >= 0 && part[static_cast<std::size_t>(w)] < 0 && inside(L[w]) && same(L[v], L[w])) {
-          part[static_cast<std::size_t>(w)] = id;
-          stack.push_back(w);
-        }
-    }
-    sizes.push_back(count);
-  }
-  return sizes;
+  return core::connectedParts(
+      labels.geometry().size, core::Connectivity::Face6, [&](std::int64_t v) { return inside(L[v]); },
+      [&](std::int64_t a, std::int64_t b) { return same(L[a], L[b]); }, part);
 }
 
 /// One level per vertebral body: each connected piece of bone (any level) whose voxels mostly (>= 75 %) carry one level
