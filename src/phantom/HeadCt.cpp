@@ -1,6 +1,7 @@
 #include "openrad/phantom/HeadCt.h"
 
 #include "MriCtNoise.h"
+#include "openrad/core/ConnectedParts.h"
 #include "openrad/phantom/Random.h"
 
 #include <Eigen/Geometry>
@@ -28,6 +29,11 @@ double ellipsoidYaw(const V3& p, const V3& c, const V3& r, double yaw) {
 }
 
 // Tissue HU values of the template.
+// The septum pellucidum of the template between the frontal horns, at the level of the foramina of Monro.
+const V3 kSeptumTemplate(0, -8, 14);
+// Typical depth of the inner table under the skin (6.5 mm of scalp, 6-7.5 mm of bone).
+constexpr double kInnerTableDepthMm = 13.0;
+
 constexpr double kAir = -1000, kFat = -90, kScalp = 35, kBone = 1450, kDiploe = 650, kCsf = 5, kGrey = 38,
                  kWhite = 27, kFalx = 75;
 
@@ -79,16 +85,35 @@ public:
   V3 displacement(const V3& q) const {
     if (m_pushPeak <= 0) return V3::Zero();
     const double dy = (q.y() - m_pushY) / 55.0, dz = (q.z() - m_pushZ) / 40.0;
-    // Largest at the midline, fading toward the skull (the skull does not move).
+    // Largest at the midline, fading toward the skull and nothing at the inner table: the skull does not move, and
+    // the falx stays attached to it, so the line through its attachments is the ideal midline a reader measures from.
     const double lateral = std::exp(-0.5 * (q.x() / 38.0) * (q.x() / 38.0));
-    return V3(-m_pushSide * m_pushPeak * std::exp(-0.5 * (dy * dy + dz * dz)) * lateral, 0, 0);
+    double r, R;
+    radial(q, r, R);
+    const double tether = std::clamp((R - r - kInnerTableDepthMm) / 18.0, 0.0, 1.0);
+    return V3(-m_pushSide * m_pushPeak * std::exp(-0.5 * (dy * dy + dz * dz)) * lateral * tether, 0, 0);
+  }
+
+  // Head-frame septum pellucidum at the level of the foramina of Monro, after the shift.
+  V3 septum() const { return kSeptumTemplate + V3(septumShift(), 0, 0); }
+
+  // Where the ideal midline (head x = 0) meets the inner table at the septum's height, anteriorly (dir -1) or
+  // posteriorly (+1): the falx attachments.
+  V3 falxAttachment(int dir) const {
+    V3 h = kSeptumTemplate;
+    h.x() = 0;
+    for (int step = 0; step < 1200; ++step, h.y() += 0.1 * dir) {
+      double r, R;
+      radial(h, r, R);
+      if (R - r <= 6.5 + skullThickness(h)) return h;
+    }
+    return h;
   }
 
   // Midline shift: where the septum pellucidum (template x = 0) ends up, by fixed-point iteration.
   double septumShift() const {
-    const V3 q0(0, -8, 14);
-    V3 h = q0;
-    for (int i = 0; i < 60; ++i) h = q0 + displacement(h);
+    V3 h = kSeptumTemplate;
+    for (int i = 0; i < 60; ++i) h = kSeptumTemplate + displacement(h);
     return h.x();
   }
 
@@ -110,6 +135,11 @@ public:
     R = rho > 1e-9 ? r / rho * wobble : 1e9;
   }
 
+  // Bone between the outer and the inner table (mm), 6.5 mm under the skin.
+  double skullThickness(const V3& h) const {
+    return 6.0 + 1.5 * detail::valueNoise(h.x() / 25, h.y() / 25, h.z() / 25, m_tex + 5);
+  }
+
   struct Sample {
     double hu;
     int label;
@@ -123,7 +153,7 @@ public:
     if (depth < 2.0) return {kScalp, 0};
     if (depth < 4.5) return {kFat + 60 * detail::valueNoise(h.x() / 2, h.y() / 2, h.z() / 2, m_tex + 4), 0};
     if (depth < 6.5) return {kScalp, 0};
-    const double skull = 6.0 + 1.5 * detail::valueNoise(h.x() / 25, h.y() / 25, h.z() / 25, m_tex + 5);
+    const double skull = skullThickness(h);
     const double inner = 6.5 + skull;
     if (depth < inner) {
       const double t = (depth - 6.5) / skull;
@@ -199,13 +229,17 @@ private:
       if (ax < 0.6 && q.z() > -5) return {kFalx, 0};
       if (ax < 1.6 + 1.5 * at && q.z() > 0) return {kCsf, 0};
     }
+    // Septum pellucidum: the two leaflets between the frontal horns (checked first: the horns abut it).
+    if (ax < 1.0 && q.y() > -34 && q.y() < 4 && q.z() > 8 && q.z() < 24) return {kWhite + 3, 0};
     // Ventricles (compressed on the side of the mass).
     const double compress = std::clamp(m_pushPeak / 14.0, 0.0, 0.6);
     for (int s = -1; s <= 1; s += 2) {
       const double sq = (s == m_pushSide ? 1.0 - compress : 1.0) * (1.0 + 0.9 * at);
       const V3 grow(sq, 1.0 + 0.2 * at, 1.0 + 0.6 * at);
-      // Frontal horns close to the septum, bodies diverging backwards to the atria.
-      if (ellipsoidYaw(q, V3(s * 8.5, -18, 14), V3(5.5, 14, 8).cwiseProduct(grow), s * 0.12) < 1 ||  // frontal horn
+      // Frontal horns against the septum (their medial wall reaches it however wide or compressed the horn is),
+      // bodies diverging backwards to the atria.
+      const double hornX = 0.5 + 5.5 * grow.x();
+      if (ellipsoidYaw(q, V3(s * hornX, -18, 14), V3(5.5, 14, 8).cwiseProduct(grow), s * 0.12) < 1 ||  // frontal horn
           ellipsoidYaw(q, V3(s * 11.5, 6, 19), V3(4.5, 19, 5.5).cwiseProduct(grow), -s * 0.2) < 1 ||  // body
           ellipsoid(q, V3(s * 17.0, 28, 11), V3(6, 10, 9).cwiseProduct(grow)) < 1 ||     // atrium
           ellipsoid(q, V3(s * 24.0, 10, -14), V3(3, 12, 4).cwiseProduct(grow)) < 1)      // temporal horn
@@ -213,7 +247,6 @@ private:
     }
     if (ellipsoid(q, V3(0, 2, 2), V3(2.0 + 2 * at, 13, 9)) < 1) return {kCsf, 0};   // third ventricle
     if (ellipsoid(q, V3(0, 38, -32), V3(5, 4, 7)) < 1) return {kCsf, 0};            // fourth ventricle
-    if (ax < 1.0 && q.y() > -26 && q.y() < 4 && q.z() > 8 && q.z() < 24) return {kWhite + 3, 0};  // septum
     // Deep grey: caudate heads, thalami, lentiform nuclei.
     for (int s = -1; s <= 1; s += 2) {
       if (ellipsoid(q, V3(s * 14.5, -12, 12), V3(4.5, 8, 8)) < 1 || ellipsoid(q, V3(s * 10.5, 10, 4), V3(7.5, 12, 9)) < 1 ||
@@ -405,43 +438,31 @@ HeadCtCase renderHeadCt(const HeadCtParams& params) {
   out.hematomaMl = counts[kCtHematoma] * voxelMl;
   out.edemaMl = counts[kCtEdema] * voxelMl;
   out.extraAxialMl = counts[kCtExtraAxial] * voxelMl;
-  std::vector<int> comp(n, -1);
-  std::vector<std::size_t> stack;
-  for (std::size_t seedIdx = 0; seedIdx < n; ++seedIdx) {
-    if (lab[seedIdx] != kCtHematoma || comp[seedIdx] >= 0) continue;
-    const int id = static_cast<int>(out.lesions.size());
+  std::vector<std::int32_t> comp;
+  const std::vector<std::int64_t> voxels = core::connectedParts(
+      lab, g.size, kCtHematoma, core::Connectivity::Full26, comp);
+  std::vector<V3> sums(voxels.size(), V3(0, 0, 0));
+  std::vector<double> huSums(voxels.size(), 0.0);
+  for (std::size_t idx = 0; idx < n; ++idx) {
+    const std::int32_t c = comp[idx];
+    if (c < 0) continue;
+    sums[static_cast<std::size_t>(c)] += V3(static_cast<double>(idx % W), static_cast<double>((idx % plane) / W), static_cast<double>(idx / plane));
+    huSums[static_cast<std::size_t>(c)] += ct[idx];
+  }
+  for (std::size_t c = 0; c < voxels.size(); ++c) {
     HeadCtLesion lesion;
-    V3 sum(0, 0, 0);
-    double huSum = 0;
-    std::size_t voxels = 0;
-    stack.push_back(seedIdx);
-    comp[seedIdx] = id;
-    while (!stack.empty()) {
-      const std::size_t c = stack.back();
-      stack.pop_back();
-      const auto ck = static_cast<int>(c / plane), cj = static_cast<int>((c % plane) / W), ci = static_cast<int>(c % W);
-      sum += V3(ci, cj, ck);
-      huSum += ct[c];
-      ++voxels;
-      for (int dk = -1; dk <= 1; ++dk)
-        for (int dj = -1; dj <= 1; ++dj)
-          for (int di = -1; di <= 1; ++di) {
-            const int ii = ci + di, jj = cj + dj, kk = ck + dk;
-            if (ii < 0 || jj < 0 || kk < 0 || ii >= W || jj >= H || kk >= P.slices) continue;
-            const std::size_t nb = static_cast<std::size_t>(kk) * plane + static_cast<std::size_t>(jj) * W + ii;
-            if (lab[nb] == kCtHematoma && comp[nb] < 0) {
-              comp[nb] = id;
-              stack.push_back(nb);
-            }
-          }
-    }
-    lesion.volumeMl = voxels * voxelMl;
-    lesion.centroidLps = g.indexToPhysical(sum / static_cast<double>(voxels));
-    lesion.meanHu = huSum / voxels;
+    const auto count = static_cast<double>(voxels[c]);
+    lesion.volumeMl = count * voxelMl;
+    lesion.centroidLps = g.indexToPhysical(sums[c] / count);
+    lesion.meanHu = huSums[c] / count;
     out.lesions.push_back(lesion);
   }
   std::stable_sort(out.lesions.begin(), out.lesions.end(),
                    [](const HeadCtLesion& a, const HeadCtLesion& b) { return a.volumeMl > b.volumeMl; });
+  const auto toPatient = [&](const V3& h) { return V3(R * h + t); };
+  out.septumLps = toPatient(model.septum());
+  out.falxAnteriorLps = toPatient(model.falxAttachment(-1));
+  out.falxPosteriorLps = toPatient(model.falxAttachment(+1));
   const double shift = model.septumShift();
   out.midlineShiftMm = std::abs(shift);
   out.midlineShiftToward = out.midlineShiftMm < 0.05 ? "none" : (shift > 0 ? "left" : "right");

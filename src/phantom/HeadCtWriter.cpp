@@ -123,6 +123,10 @@ void generateHeadCt(const GenerateOptions& options) {
       }
       truth["midlineShiftMm"] = c.midlineShiftMm;
       truth["midlineShiftToward"] = c.midlineShiftToward;
+      const auto xyz = [](const Eigen::Vector3d& v) { return Json::array({v.x(), v.y(), v.z()}); };
+      truth["midlineLandmarksLps"] = {{"septum", xyz(c.septumLps)},
+                                      {"falxAnterior", xyz(c.falxAnteriorLps)},
+                                      {"falxPosterior", xyz(c.falxPosteriorLps)}};
       truth["headPose"] = {{"yawDeg", params.yawDeg},
                            {"pitchDeg", params.pitchDeg},
                            {"shiftMm", {params.shiftMm.x(), params.shiftMm.y(), params.shiftMm.z()}}};

@@ -73,6 +73,10 @@ struct HeadCtCase {
   std::vector<HeadCtLesion> lesions;    ///< connected components of label 1, largest first
   double midlineShiftMm = 0;            ///< septum pellucidum displacement from the midline plane
   std::string midlineShiftToward;       ///< "left", "right" or "none" (patient side)
+  /// The midline landmarks (patient LPS mm) at the septum's height: the displaced septum pellucidum and where the
+  /// ideal midline (the head's x = 0 plane) meets the inner table anteriorly and posteriorly (the falx attachments).
+  /// midlineShiftMm is the septum's distance from that plane.
+  Eigen::Vector3d septumLps{0, 0, 0}, falxAnteriorLps{0, 0, 0}, falxPosteriorLps{0, 0, 0};
 };
 
 /// A patient: baseline plus follow-up time points.
