@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace openrad::modules::mri_herniation {
 
@@ -22,6 +23,8 @@ HerniaNetImpl::HerniaNetImpl(const DetConfig& c) {
   m_l3 = register_module("l3", ai::conv2d(4 * b, f, 1, 1, true));
   m_l4 = register_module("l4", ai::conv2d(6 * b, f, 1, 1, true));
   m_l5 = register_module("l5", ai::conv2d(8 * b, f, 1, 1, true));
+  if (c.stride != 2 && c.stride != 4) throw std::invalid_argument("mri-herniation: the output stride must be 2 or 4");
+  if (c.stride == 2) m_l1 = register_module("l1", ai::conv2d(2 * b, f, 1, 1, true));
   m_smooth = register_module("smooth", nn::Sequential(ai::conv2d(f, f, 3), nn::BatchNorm2d(f), nn::ReLU(nn::ReLUOptions(true)),
                                                       ai::conv2d(f, f, 3), nn::BatchNorm2d(f), nn::ReLU(nn::ReLUOptions(true))));
   m_head = register_module("head", nn::Sequential(ai::conv2d(f, f, 3, 1, true), nn::ReLU(nn::ReLUOptions(true)),
@@ -40,6 +43,7 @@ torch::Tensor HerniaNetImpl::forward(const torch::Tensor& x) {
   p = m_l4(s4) + ai::resizeTo(p, s4, true);
   p = m_l3(s3) + ai::resizeTo(p, s3, true);
   p = m_l2(s2) + ai::resizeTo(p, s2, true);
+  if (m_l1) p = m_l1(s1) + ai::resizeTo(p, s1, true);  // stride 2: the small boxes' edges at 2-pixel cells
   return m_head->forward(m_smooth->forward(p));
 }
 
@@ -193,8 +197,8 @@ ai::ModelManifest detManifestFor(const DetConfig& c, const std::string& version)
   m.version = version;
   m.architecture =
       "HerniaNet: one-stage anchor-free detector; ResNet-style backbone (stem + 5 residual stages to stride 32), "
-      "top-down feature pyramid to stride 4, heads per stride-4 cell: centre heat-map (sigmoid), log box width and "
-      "height, centre offset, extrusion logit";
+      "top-down feature pyramid to the output stride (param stride: 4, or 2 with a lateral from stage 1), heads per "
+      "output cell: centre heat-map (sigmoid), log box width and height, centre offset, extrusion logit";
   m.architectureParams = {{"baseWidth", c.baseWidth}, {"pyramidWidth", c.pyramidWidth}, {"spacingMm", c.spacingMm},
                           {"crop", c.crop},           {"stride", c.stride},             {"threshold", c.threshold},
                           {"minSlices", c.minSlices}, {"slices", c.slices}};

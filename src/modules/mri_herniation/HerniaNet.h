@@ -25,24 +25,24 @@ struct DetConfig {
   int pyramidWidth = 32;
   double spacingMm = 1.0;  ///< in-plane mm per input pixel
   int crop = 224;          ///< input side (pixels, multiple of 32), centred on the lumbar bodies of the slice
-  int stride = 4;          ///< output cell in input pixels
+  int stride = 4;          ///< output cell in input pixels: 4, or 2 (a pyramid lateral from stage 1 as well)
   double threshold = 0.3;  ///< box score at the shipped operating point
   int minSlices = 3;       ///< the consistency rule: slices that must agree
   int slices = 5;          ///< central slices read
 };
 
-/// Backbone: stem + 5 residual stages (stride 32); pyramid: top-down 1x1 laterals to stride 4; heads at stride 4:
-/// centre heat-map (1), log box size (2), centre offset (2), extrusion logit (1).
+/// Backbone: stem + 5 residual stages (stride 32); pyramid: top-down 1x1 laterals to the output stride (4, or 2);
+/// heads per output cell: centre heat-map (1), log box size (2), centre offset (2), extrusion logit (1).
 class HerniaNetImpl : public torch::nn::Module {
 public:
   explicit HerniaNetImpl(const DetConfig& config);
-  /// (B, 1, crop, crop) -> (B, 6, crop/4, crop/4): heat logit, log w, log h, dx, dy, type logit.
+  /// (B, 1, crop, crop) -> (B, 6, crop/stride, crop/stride): heat logit, log w, log h, dx, dy, type logit.
   torch::Tensor forward(const torch::Tensor& x);
 
 private:
   torch::nn::Sequential m_stem{nullptr};
   ai::ResBlock m_e1{nullptr}, m_e2{nullptr}, m_e3{nullptr}, m_e4{nullptr}, m_e5{nullptr};
-  torch::nn::Conv2d m_l2{nullptr}, m_l3{nullptr}, m_l4{nullptr}, m_l5{nullptr};
+  torch::nn::Conv2d m_l1{nullptr}, m_l2{nullptr}, m_l3{nullptr}, m_l4{nullptr}, m_l5{nullptr};
   torch::nn::Sequential m_smooth{nullptr}, m_head{nullptr};
 };
 TORCH_MODULE(HerniaNet);

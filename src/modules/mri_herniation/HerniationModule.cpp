@@ -50,9 +50,9 @@ HerniationModule::HerniationModule(const std::string& modelDir, const ai::RunCon
   if (manifest.labels != std::vector<std::string>{"herniation"})
     throw ai::ModelError(path, "labels are not the mri-herniation class 'herniation'");
   const DetConfig c = detConfigFrom(manifest);
-  if (c.crop % 32 != 0 || c.crop < 64 || c.stride != 4 || c.threshold <= 0 || c.threshold >= 1 || c.minSlices < 1 ||
+  if (c.crop % 32 != 0 || c.crop < 64 || (c.stride != 2 && c.stride != 4) || c.threshold <= 0 || c.threshold >= 1 || c.minSlices < 1 ||
       c.slices < c.minSlices)
-    throw ai::ModelError(path, "architectureParams out of range (crop a multiple of 32, stride 4, threshold in (0, 1), "
+    throw ai::ModelError(path, "architectureParams out of range (crop a multiple of 32, stride 2 or 4, threshold in (0, 1), "
                                "1 <= minSlices <= slices)");
   manifest.verifyWeights(modelDir);
   m_impl = std::make_unique<Impl>(std::move(manifest), context);
