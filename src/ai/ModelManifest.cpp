@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -175,6 +176,13 @@ void recordManifestMetrics(const std::string& modelDir, const std::map<std::stri
   }
   j["metricsNote"] = text + note;
   core::writeFileAtomically(path.string(), j.dump(2) + "\n");
+}
+
+std::string trainingDateNow() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
 }
 
 }  // namespace openrad::ai

@@ -2,7 +2,9 @@
 
 #include "openrad/ai/Sha256.h"
 
+#include <cmath>
 #include <filesystem>
+#include <iostream>
 
 namespace openrad::ai {
 
@@ -49,6 +51,61 @@ std::array<torch::Tensor, 6> encodeStages(nn::Sequential& stem, const std::array
   return f;
 }
 
+namespace {
+/// Two 3x3 conv + BN + ReLU.
+nn::Sequential doubleConv(int in, int out) {
+  return nn::Sequential(conv2d(in, out, 3), nn::BatchNorm2d(out), nn::ReLU(nn::ReLUOptions(true)), conv2d(out, out, 3),
+                        nn::BatchNorm2d(out), nn::ReLU(nn::ReLUOptions(true)));
+}
+}  // namespace
+
+UNetImpl::UNetImpl(int inChannels, int classes, int b) {
+  m_stem = register_module("stem", doubleConv(inChannels, b));
+  m_e1 = register_module("e1", ResBlock(b, b * 3 / 2, 2));      // 1/2
+  m_e2 = register_module("e2", ResBlock(b * 3 / 2, b * 3, 2));  // 1/4
+  m_e3 = register_module("e3", ResBlock(b * 3, b * 6, 2));      // 1/8
+  m_e4 = register_module("e4", ResBlock(b * 6, b * 9, 2));      // 1/16
+  m_e5 = register_module("e5", ResBlock(b * 9, b * 12, 2));     // 1/32
+  m_d4 = register_module("d4", doubleConv(b * 12 + b * 9, b * 6));
+  m_d3 = register_module("d3", doubleConv(b * 6 + b * 6, b * 4));
+  m_d2 = register_module("d2", doubleConv(b * 4 + b * 3, b * 3));
+  m_d1 = register_module("d1", doubleConv(b * 3 + b * 3 / 2, b * 3 / 2));
+  m_d0 = register_module("d0", convBnRelu(b * 3 / 2 + b, b));
+  m_head = register_module("head", conv2d(b, classes, 1, 1, true));
+}
+
+torch::Tensor UNetImpl::forward(const torch::Tensor& x) {
+  const auto [s0, s1, s2, s3, s4, s5] = encodeStages(m_stem, {&m_e1, &m_e2, &m_e3, &m_e4, &m_e5}, x);
+  torch::Tensor d = m_d4->forward(torch::cat({resizeTo(s5, s4, true), s4}, 1));
+  d = m_d3->forward(torch::cat({resizeTo(d, s3, true), s3}, 1));
+  d = m_d2->forward(torch::cat({resizeTo(d, s2, true), s2}, 1));
+  d = m_d1->forward(torch::cat({resizeTo(d, s1, true), s1}, 1));
+  d = m_d0->forward(torch::cat({resizeTo(d, s0, true), s0}, 1));
+  return m_head(d);
+}
+
+void updateAverage(torch::nn::Module& average, const torch::nn::Module& net, double decay) {
+  torch::NoGradGuard guard;
+  const auto src = net.parameters(), dst = average.parameters();
+  for (std::size_t i = 0; i < src.size(); ++i) dst[i].mul_(decay).add_(src[i].detach(), 1.0 - decay);
+  const auto sb = net.buffers(), db = average.buffers();
+  for (std::size_t i = 0; i < sb.size(); ++i) db[i].copy_(sb[i]);
+}
+
+double setCosineLearningRate(torch::optim::AdamW& optimizer, double peak, int epoch, int epochs, double floor) {
+  constexpr double kPi = 3.14159265358979323846;
+  const double lr = peak * (floor + (1 - floor) * 0.5 * (1.0 + std::cos(kPi * (epoch - 1) / std::max(1, epochs))));
+  for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+  return lr;
+}
+
+bool trainingTimeUp(std::chrono::steady_clock::time_point start, double minutes, int epoch) {
+  const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / 60.0;
+  if (minutes <= 0 || spent <= minutes) return false;
+  std::cout << "time limit of " << minutes << " min reached after epoch " << epoch << std::endl;
+  return true;
+}
+
 std::string saveModel(const std::shared_ptr<torch::nn::Module>& net, ModelManifest manifest, const std::string& dir,
                       const std::string& file) {
   std::filesystem::create_directories(dir);
@@ -60,6 +117,14 @@ std::string saveModel(const std::shared_ptr<torch::nn::Module>& net, ModelManife
   manifest.sha256 = Sha256::fileHex(path);
   manifest.write(dir);
   return manifest.sha256;
+}
+
+std::string saveUntrainedModel(const std::shared_ptr<torch::nn::Module>& net, ModelManifest manifest, const std::string& dir,
+                               std::uint64_t seed, const std::string& file) {
+  manifest.training.data = "none (random initialisation)";
+  manifest.training.seed = seed;
+  manifest.metricsNote = "untrained: no metrics";
+  return saveModel(net, std::move(manifest), dir, file);
 }
 
 }  // namespace openrad::ai

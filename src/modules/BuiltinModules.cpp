@@ -4,7 +4,8 @@
 #define OPENRAD_BUILTIN_MODULES(X) \
   X(xray_landmarks) \
   X(mri_lumbar) \
-  X(mri_herniation)
+  X(mri_herniation) \
+  X(ct_hemorrhage)
 
 #define OPENRAD_DECLARE_MODULE(folder) \
   namespace folder {                   \

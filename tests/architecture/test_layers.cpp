@@ -190,11 +190,15 @@ TEST(Layers, DataCommandsOfTheCommandLineNeedNoModule) {
 }
 
 TEST(Layers, ItkAndDcmtkOnlyInIo) {
-  // The load benchmark's peers (ITK's reader, a DCMTK writer for its test series) are the one exception.
+  // Two exceptions: the load benchmark's peers (ITK's reader, a DCMTK writer for its test series), and the rigid
+  // registration of follow-up head CTs, which is ITK computation rather than I/O and sits alone in one translation
+  // unit behind an Eigen-free interface (ITK 5.2's bundled Eigen clashes with the system one).
   expectNone({"src/core", "src/measure", "src/ai", "src/phantom", "src/cli", "src/report", "src/render", "src/app",
               "src/modules", "include"},
              {"itk", "dcmtk", "gdcm"},
-             [](const Include& inc) { return inc.file.rfind("src/cli/Bench", 0) == 0; });
+             [](const Include& inc) {
+               return inc.file.rfind("src/cli/Bench", 0) == 0 || inc.file == "src/modules/ct_hemorrhage/ItkRigid.cpp";
+             });
 }
 
 TEST(Layers, AppCliAndReportNeverNameAModule) {

@@ -58,6 +58,9 @@ struct ModelManifest {
   std::string userNote() const;
 };
 
+/// The current time as TrainingInfo::date records it (UTC, ISO 8601: "2024-05-01T12:00:00Z").
+std::string trainingDateNow();
+
 /// Sets `metrics` in `modelDir`/manifest.json and replaces the sentence of metricsNote that starts with `marker`
 /// (e.g. " heldout.* = ") by `note` (which should start with it), keeping every other field (also those ModelManifest
 /// does not model) and the key order; written atomically. Throws std::runtime_error when the manifest is unreadable.

@@ -4,6 +4,7 @@
 #include <itkImage.h>
 #include <itkImageRegistrationMethodv4.h>
 #include <itkMattesMutualInformationImageToImageMetricv4.h>
+#include <itkMultiThreaderBase.h>
 #include <itkRegistrationParameterScalesFromPhysicalShift.h>
 #include <itkRegularStepGradientDescentOptimizerv4.h>
 #include <itkVersorRigid3DTransform.h>
@@ -46,6 +47,10 @@ RigidResult rigidRegister(const FloatVolume& fixedVolume, const FloatVolume& mov
   using Optimizer = itk::RegularStepGradientDescentOptimizerv4<double>;
   using Metric = itk::MattesMutualInformationImageToImageMetricv4<ItkImage, ItkImage>;
   using Registration = itk::ImageRegistrationMethodv4<ItkImage, ItkImage, Transform>;
+  // ITK's default thread pool keeps worker threads alive, and a process that forks afterwards (io decodes compressed
+  // DICOM in a forked child, which may run ITK again) inherits a pool without threads and aborts. Threads started
+  // and joined per call leave nothing behind.
+  itk::MultiThreaderBase::SetGlobalDefaultThreader(itk::MultiThreaderBase::ThreaderEnum::Platform);
   const ItkImage::Pointer f = toItk(fixedVolume), m = toItk(movingVolume);
 
   auto transform = Transform::New();

@@ -160,11 +160,7 @@ std::string writeUntrainedLumbarModel(const std::string& modelDir, std::uint64_t
   SegConfig cfg;
   cfg.baseWidth = baseWidth;
   SegNet net(cfg);
-  ai::ModelManifest m = segManifestFor(cfg, "untrained");
-  m.training.data = "none (random initialisation)";
-  m.training.seed = seed;
-  m.metricsNote = "untrained: no metrics";
-  return saveSegModel(net, m, modelDir);
+  return ai::saveUntrainedModel(net.ptr(), segManifestFor(cfg, "untrained"), modelDir, seed, kWeightsFile);
 }
 
 }  // namespace openrad::modules::mri_lumbar

@@ -7,16 +7,6 @@
 
 namespace openrad::modules::mri_lumbar {
 
-namespace nn = torch::nn;
-
-namespace {
-/// Two 3x3 conv + BN + ReLU.
-nn::Sequential decoderStage(int in, int out) {
-  return nn::Sequential(ai::conv2d(in, out, 3), nn::BatchNorm2d(out), nn::ReLU(nn::ReLUOptions(true)),
-                        ai::conv2d(out, out, 3), nn::BatchNorm2d(out), nn::ReLU(nn::ReLUOptions(true)));
-}
-}  // namespace
-
 int decideClass(const float* p, int classes) {
   // Is it bone at all? The levels share the body probability (one body is easily "L3 or L4" early in training or at
   // an ambiguous level), so bone against background, disc and canal first, then the most likely level.
@@ -32,32 +22,6 @@ int decideClass(const float* p, int classes) {
   for (int c = kS1 + 1; c < classes; ++c)
     if (p[c] > bestP) best = c, bestP = p[c];
   return best;
-}
-
-SegNetImpl::SegNetImpl(const SegConfig& c) : m_config(c) {
-  const int b = c.baseWidth;
-  m_stem = register_module("stem", decoderStage(3, b));
-  m_e1 = register_module("e1", ai::ResBlock(b, b * 3 / 2, 2));      // 1/2
-  m_e2 = register_module("e2", ai::ResBlock(b * 3 / 2, b * 3, 2));  // 1/4
-  m_e3 = register_module("e3", ai::ResBlock(b * 3, b * 6, 2));      // 1/8
-  m_e4 = register_module("e4", ai::ResBlock(b * 6, b * 9, 2));      // 1/16
-  m_e5 = register_module("e5", ai::ResBlock(b * 9, b * 12, 2));     // 1/32: the whole lumbar spine in view
-  m_d4 = register_module("d4", decoderStage(b * 12 + b * 9, b * 6));
-  m_d3 = register_module("d3", decoderStage(b * 6 + b * 6, b * 4));
-  m_d2 = register_module("d2", decoderStage(b * 4 + b * 3, b * 3));
-  m_d1 = register_module("d1", decoderStage(b * 3 + b * 3 / 2, b * 3 / 2));
-  m_d0 = register_module("d0", ai::convBnRelu(b * 3 / 2 + b, b));
-  m_head = register_module("head", ai::conv2d(b, c.classes, 1, 1, true));
-}
-
-torch::Tensor SegNetImpl::forward(const torch::Tensor& x) {
-  const auto [s0, s1, s2, s3, s4, s5] = ai::encodeStages(m_stem, {&m_e1, &m_e2, &m_e3, &m_e4, &m_e5}, x);
-  torch::Tensor d = m_d4->forward(torch::cat({ai::resizeTo(s5, s4, true), s4}, 1));
-  d = m_d3->forward(torch::cat({ai::resizeTo(d, s3, true), s3}, 1));
-  d = m_d2->forward(torch::cat({ai::resizeTo(d, s2, true), s2}, 1));
-  d = m_d1->forward(torch::cat({ai::resizeTo(d, s1, true), s1}, 1));
-  d = m_d0->forward(torch::cat({ai::resizeTo(d, s0, true), s0}, 1));
-  return m_head(d);
 }
 
 PlaneStack makeStack(const core::Image& image, const measure::SagittalFrame& frame, double spacingMm, int maxPixels) {

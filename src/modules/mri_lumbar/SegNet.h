@@ -29,20 +29,15 @@ struct SegConfig {
   int maxPixels = 320;     ///< largest plane side at inference (centred crop beyond)
 };
 
-/// U-Net with a ResNet-style encoder: stem at full resolution, five residual stages to stride 32, a decoder with
-/// skip connections back to full resolution, a 1×1 head with one logit per class.
-class SegNetImpl : public torch::nn::Module {
+/// The shared U-Net (ai::UNetImpl: ResNet-style encoder to stride 32, decoder with skips back to full resolution) on the
+/// three slab channels, with the configuration it was built from.
+class SegNetImpl : public ai::UNetImpl {
 public:
-  explicit SegNetImpl(const SegConfig& config);
-  torch::Tensor forward(const torch::Tensor& x);
+  explicit SegNetImpl(const SegConfig& config) : ai::UNetImpl(3, config.classes, config.baseWidth), m_config(config) {}
   const SegConfig& config() const { return m_config; }
 
 private:
   SegConfig m_config;
-  torch::nn::Sequential m_stem{nullptr};
-  ai::ResBlock m_e1{nullptr}, m_e2{nullptr}, m_e3{nullptr}, m_e4{nullptr}, m_e5{nullptr};
-  torch::nn::Sequential m_d4{nullptr}, m_d3{nullptr}, m_d2{nullptr}, m_d1{nullptr}, m_d0{nullptr};
-  torch::nn::Conv2d m_head{nullptr};
 };
 TORCH_MODULE(SegNet);
 

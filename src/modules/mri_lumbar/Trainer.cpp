@@ -19,7 +19,6 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <ctime>
 #include <iostream>
 #include <random>
 #include <sstream>
@@ -174,13 +173,6 @@ std::string fmt(double v, int d = 3) {
   return s.str();
 }
 
-std::string nowIso() {
-  const std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
-
 int train(const TrainOptions& o, const std::string& command) {
   const auto t0 = Clock::now();
   ai::TorchSession session(ai::Device::Auto, o.threads);
@@ -245,8 +237,7 @@ int train(const TrainOptions& o, const std::string& command) {
   const std::int64_t crop = o.crop;
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
     const auto te = Clock::now();
-    const double lr = o.lr * (0.03 + 0.97 * 0.5 * (1.0 + std::cos(kPi * (epoch - 1) / std::max(1, o.epochs))));
-    for (auto& group : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+    const double lr = ai::setCosineLearningRate(opt, o.lr, epoch, o.epochs);
     net->train();
     double sum = 0;
     for (int it = 0; it < o.iterations; ++it) {
@@ -295,7 +286,7 @@ int train(const TrainOptions& o, const std::string& command) {
     if (improved) {
       best = dice;
       manifest.training.epochs = epoch;
-      manifest.training.date = nowIso();
+      manifest.training.date = ai::trainingDateNow();
       manifest.metrics = {{"val.dice_mean", dice}, {"val.level_accuracy", acc}};
       manifest.metricsNote = "val.* = real val split (" + std::to_string(val.size()) +
                              " cases), chosen on it (best of " + std::to_string(epoch) +
@@ -303,11 +294,7 @@ int train(const TrainOptions& o, const std::string& command) {
       const std::string sha = saveSegModel(net, manifest, o.outDir);
       std::cout << "  saved " << o.outDir << " (sha256 " << sha << ")" << std::endl;
     }
-    const double minutes = std::chrono::duration<double>(Clock::now() - t0).count() / 60.0;
-    if (o.minutes > 0 && minutes > o.minutes) {
-      std::cout << "time limit of " << o.minutes << " min reached after epoch " << epoch << std::endl;
-      break;
-    }
+    if (ai::trainingTimeUp(t0, o.minutes, epoch)) break;
   }
   return 0;
 }

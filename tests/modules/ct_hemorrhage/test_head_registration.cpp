@@ -1,11 +1,14 @@
 #include "openrad/modules/ct_hemorrhage/HeadRegistration.h"
 #include "openrad/modules/ct_hemorrhage/HemorrhageRules.h"
+#include "openrad/io/Loader.h"
 #include "openrad/phantom/HeadCt.h"
+#include "Requires.h"
 
 #include <Eigen/Geometry>
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 
 using namespace openrad;
 using namespace openrad::modules::ct_hemorrhage;
@@ -62,4 +65,17 @@ TEST(HeadRegistration, RefusesASingleSlice) {
   g.size = {32, 32, 1};
   core::Image slice(g, core::PixelType::Int16);
   EXPECT_THROW(registerHeads(slice, slice), std::invalid_argument);
+}
+
+// After a registration the process still decodes compressed DICOM in a forked child (ITK's thread pool would leave
+// the child a pool without threads, and it aborted).
+TEST(HeadRegistration, LeavesTheProcessAbleToDecodeInAForkedChild) {
+  const std::string dir = std::string(OPENRAD_SHARED_DATA_DIR) + "/ct-real/totalsegmentator/example_ct_dicom";
+  OPENRAD_REQUIRE(std::filesystem::is_directory(dir), "../shared/data/ct-real/totalsegmentator not present");
+  const auto plan = phantom::sampleHeadCtPatient(9090, 0);
+  const auto scan = phantom::renderHeadCt(plan.studies[0]);
+  registerHeads(*scan.ct, *scan.ct);
+  const auto series = io::loadPath(dir).allSeries();
+  ASSERT_FALSE(series.empty());
+  EXPECT_GT(series.front()->image->geometry().voxelCount(), 0);
 }
