@@ -1,5 +1,5 @@
-// The ct-hemorrhage overlay: lesion badges (number, volume) and the class legend with the rule's volumes, so a label
-// map painted by hand shows its own figures while the viewer repaints.
+// The ct-hemorrhage overlay: lesion badges (number, volume), the midline-shift construction, and the class legend with
+// the rule's volumes, so a label map painted by hand shows its own figures while the viewer repaints.
 #include "HemorrhageOverlay.h"
 
 #include "openrad/core/Format.h"
@@ -8,6 +8,7 @@
 
 #include <QFont>
 #include <QPainter>
+#include <QPen>
 
 #include <algorithm>
 #include <sstream>
@@ -44,7 +45,33 @@ void HemorrhageLayer::paint(QPainter& painter, const report::OverlayContext& c) 
                                                 (vol->edited ? " (edited)" : ""));
     report::paintBadge(painter, metrics, text, c.toDevice(index), false, colour(phantom::kCtHematoma));
   }
-  // The legend, on slices of an axial view that show any label.
+  // The midline shift on the slice it was measured on: the ideal midline through the falx attachments (dashed), the
+  // septum and its perpendicular to that line, so a reader can check the three points.
+  if (const core::Measurement* mls = value("midline_shift_mm")) {
+    const auto indexOf = [&](const std::string& key, Eigen::Vector3d& out) {
+      std::istringstream at(mls->attribute(key));
+      return static_cast<bool>(at >> out.x() >> out.y() >> out.z());
+    };
+    Eigen::Vector3d septum, front, back;
+    if (indexOf("septum_index", septum) && indexOf("falx_anterior_index", front) && indexOf("falx_posterior_index", back) &&
+        c.plane.onSlice(septum)) {
+      const Eigen::Vector3d along = (back - front).normalized();
+      const Eigen::Vector3d foot = front + (septum - front).dot(along) * along;
+      const QColor cyan(80, 220, 255);
+      QPen dashed(cyan, 1.5, Qt::DashLine);
+      painter.setPen(dashed);
+      painter.drawLine(c.toDevice(front), c.toDevice(back));
+      painter.setPen(QPen(cyan, 2.0));
+      painter.drawLine(c.toDevice(foot), c.toDevice(septum));
+      painter.setBrush(cyan);
+      for (const Eigen::Vector3d& p : {front, back, septum}) painter.drawEllipse(c.toDevice(p), 3.0, 3.0);
+      painter.setBrush(Qt::NoBrush);
+      const std::string text = "MLS " + core::fixed(mls->value, 1) + " mm" +
+                               (mls->attribute("toward") == "none" ? "" : " to the " + mls->attribute("toward"));
+      report::paintBadge(painter, metrics, QString::fromStdString(text), c.toDevice(septum) + QPointF(12, -12), false, cyan);
+    }
+  }
+  // The legend, on slices of an axial view that show any label, under the corner text of the viewer.
   const core::Image& labels = *map->second.labels;
   const auto& g = labels.geometry();
   const bool axial = c.plane.axis == 2 && c.plane.slice >= 0 && c.plane.slice < g.size[2];
@@ -62,7 +89,7 @@ void HemorrhageLayer::paint(QPainter& painter, const report::OverlayContext& c) 
         const std::string name = hemorrhageClassNames()[static_cast<std::size_t>(label)];
         const std::string text = name + (m ? " " + core::fixed(m->value, 1) + " mL" : "");
         report::paintBadge(painter, metrics, QString::fromStdString(text),
-                           corner + QPointF(8, 8 + line * (0.5 + row++)), false, colour(label));
+                           corner + QPointF(8, 8 + line * (4.0 + row++)), false, colour(label));
       }
     }
   }

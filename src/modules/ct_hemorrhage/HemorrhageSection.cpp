@@ -54,6 +54,14 @@ report::SectionContent hemorrhageSection(const report::ReportInput& in, const st
                   (first ? ", where the largest hematoma's A and B were measured" : "") +
                   ": hematoma red, edema yellow, extra-axial collection blue; badges: lesion number and volume.";
     c.keyImages.push_back(key);
+    if (const core::Measurement* mls = find(a, "midline_shift_mm")) {
+      report::KeyImage shift = key;
+      shift.plane.slice = std::stoi(mls->attribute("slice")) - 1;
+      shift.caption = "Axial slice " + std::to_string(shift.plane.slice + 1) + ", where the midline shift was measured: " +
+                      core::fixed(mls->value, 1) + " mm from the ideal midline (dashed, through the falx attachments) " +
+                      "to the septum pellucidum.";
+      c.keyImages.push_back(shift);
+    }
 
     report::ReportTable volumes;
     volumes.title = "Volumes";

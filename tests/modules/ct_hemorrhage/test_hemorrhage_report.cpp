@@ -52,9 +52,11 @@ TEST(HemorrhageReport, SectionShowsTheMeasuredSliceVolumesLesionsAndAbc) {
   const report::ReportInput in = reportOf(c, false);
   const auto& a = in.series[0].annotations;
   const report::SectionContent s = hemorrhageSection(in, kModuleId);
-  ASSERT_EQ(s.keyImages.size(), 1u);
+  ASSERT_EQ(s.keyImages.size(), 2u) << "the largest lesion's slice and the midline-shift slice";
   EXPECT_EQ(s.keyImages[0].plane.slice + 1,
             std::stoi(a.measurements.at("hemorrhage.lesion.1.abc2_ml").attribute("slice")));
+  EXPECT_EQ(s.keyImages[1].plane.slice + 1,
+            std::stoi(a.measurements.at("hemorrhage.midline_shift_mm").attribute("slice")));
   ASSERT_EQ(s.tables.size(), 3u);
   EXPECT_EQ(s.tables[0].title, "Volumes");
   EXPECT_EQ(s.tables[0].rows[0][1], core::fixed(a.measurements.at("hemorrhage.hematoma_ml").value, 1) + " mL");
@@ -99,6 +101,22 @@ TEST(HemorrhageReport, TheLayerAddsBadgesAndLegendToTheKeyImage) {
       << "slice 1 of the phantom is unlabelled";
   EXPECT_EQ(report::renderKeyImage(in, empty, {}, 512),
             report::renderKeyImage(in, empty, {std::make_shared<HemorrhageLayer>()}, 512));
+}
+
+TEST(HemorrhageReport, TheMidlineShiftSliceShowsTheFalxLineAndTheSeptum) {
+  report::startOffscreenApplication();
+  const phantom::HeadCtCase& c = phantomCase();
+  const report::ReportInput in = reportOf(c, false);
+  const report::KeyImage key = hemorrhageSection(in, kModuleId).keyImages.at(1);
+  const QImage layered = report::renderKeyImage(in, key, {std::make_shared<HemorrhageLayer>()}, 512);
+  // The construction is drawn in cyan (80, 220, 255), a colour neither the CT nor the label fills have.
+  int cyan = 0;
+  for (int y = 0; y < layered.height(); ++y)
+    for (int x = 0; x < layered.width(); ++x) {
+      const QColor p = layered.pixelColor(x, y);
+      cyan += p.red() < 140 && p.green() > 180 && p.blue() > 220;
+    }
+  EXPECT_GT(cyan, 150) << "the falx line, the septum and its perpendicular";
 }
 
 }  // namespace
